@@ -1,0 +1,130 @@
+import { randomInt } from 'node:crypto';
+import { startPlatform, type TestPlatform } from '../helpers/platform';
+import { createUser, uniq } from '../helpers/fixtures';
+import type { Agent } from '../helpers/agent';
+import { IP_FAILURE_LIMIT } from '../../web/auth/login';
+
+/** Login defences with the captcha ON, as in production. */
+let p: TestPlatform;
+beforeAll(async () => {
+  p = await startPlatform({ worker: false, env: { AUTH_CAPTCHA: 'on' } });
+});
+afterAll(() => p.close());
+
+/** Each test speaks from its own address (the app trusts X-Forwarded-For from loopback only). */
+const newIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+async function loginPage(agent: Agent, ip: string) {
+  const page = await agent.get('/login', { 'X-Forwarded-For': ip });
+  const id = page.text.match(/name="captchaId" value="([0-9a-f-]{36})"/)?.[1];
+  expect(id).toBeDefined();
+  const row = await p.db('captchas').where({ id }).first();
+  return { captchaId: id!, answer: row.answer as string };
+}
+
+describe('image captcha', () => {
+  it('is drawn by the library as an SVG on the login page', async () => {
+    const page = await p.agent().get('/login');
+    expect(page.text).toMatch(/<svg[^>]*>/);
+    expect(page.text).toContain('验证码');
+  });
+
+  it('refuses a wrong answer before looking at the password', async () => {
+    const user = await createUser(p.db);
+    const a = p.agent();
+    const ip = newIp();
+    const { captchaId } = await loginPage(a, ip);
+    const res = await a.post('/login', { login: user.loginName, password: user.password, captchaId, captcha: 'zzzz' }, { headers: { 'X-Forwarded-For': ip } });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('验证码错误或已过期');
+    expect((await p.db('users').where({ id: user.id }).first()).failed_logins).toBe(0);
+  });
+
+  it('lets the right answer in once: the same captcha cannot be used again', async () => {
+    const user = await createUser(p.db);
+    const ip = newIp();
+    const a = p.agent();
+    const { captchaId, answer } = await loginPage(a, ip);
+    const ok = await a.post('/login', { login: user.loginName, password: user.password, captchaId, captcha: answer.toUpperCase() }, { headers: { 'X-Forwarded-For': ip } });
+    expect(ok.status).toBe(303);
+    expect((await p.db('captchas').where({ id: captchaId }).first()).used_at).not.toBeNull();
+
+    const replay = p.agent();
+    await replay.get('/login', { 'X-Forwarded-For': ip });
+    const again = await replay.post('/login', { login: user.loginName, password: user.password, captchaId, captcha: answer }, { headers: { 'X-Forwarded-For': ip } });
+    expect(again.status).toBe(422);
+    expect(again.text).toContain('验证码错误或已过期');
+  });
+
+  it('refuses an expired captcha even with the right answer', async () => {
+    const user = await createUser(p.db);
+    const ip = newIp();
+    const a = p.agent();
+    const { captchaId, answer } = await loginPage(a, ip);
+    p.clock.advance(4 * 60 * 1000);
+    try {
+      const res = await a.post('/login', { login: user.loginName, password: user.password, captchaId, captcha: answer }, { headers: { 'X-Forwarded-For': ip } });
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('验证码错误或已过期');
+    } finally {
+      p.clock.advance(-4 * 60 * 1000);
+    }
+  });
+});
+
+describe('per-address rate limit', () => {
+  it(`refuses an address after ${IP_FAILURE_LIMIT} failures over several accounts, even with a right password`, async () => {
+    const ip = newIp();
+    const victims = await Promise.all([1, 2, 3, 4].map(() => createUser(p.db)));
+    const bystander = await createUser(p.db);
+    const a = p.agent();
+    for (let i = 0; i < IP_FAILURE_LIMIT; i++) {
+      const v = victims[i % victims.length];
+      const { captchaId, answer } = await loginPage(a, ip);
+      const res = await a.post('/login', { login: v.loginName, password: 'Wrong-pass1', captchaId, captcha: answer }, { headers: { 'X-Forwarded-For': ip } });
+      expect(res.status).toBe(401);
+    }
+    // 5 failures each: none of the accounts got locked on the way.
+    for (const v of victims) expect((await p.db('users').where({ id: v.id }).first()).locked_until).toBeNull();
+
+    const { captchaId, answer } = await loginPage(a, ip);
+    const refused = await a.post('/login', { login: bystander.loginName, password: bystander.password, captchaId, captcha: answer }, { headers: { 'X-Forwarded-For': ip } });
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain('登录失败次数过多');
+    const row = await p.db('audit_log').where({ event: 'login', result: 'refused', ip, login: bystander.loginName }).first();
+    expect(row.detail).toMatchObject({ reason: 'ip_rate_limit' });
+
+    // Another address is not affected.
+    const other = p.agent();
+    const otherIp = newIp();
+    const fresh = await loginPage(other, otherIp);
+    const ok = await other.post('/login', { login: bystander.loginName, password: bystander.password, captchaId: fresh.captchaId, captcha: fresh.answer }, { headers: { 'X-Forwarded-For': otherIp } });
+    expect(ok.status).toBe(303);
+  });
+});
+
+describe('audit log', () => {
+  it('is append-only: the database refuses UPDATE and DELETE', async () => {
+    const event = uniq('test.append_only');
+    const [row] = await p.db('audit_log').insert({ event, result: 'success' }).returning('id');
+    await expect(p.db('audit_log').where({ id: row.id }).update({ result: 'failure' })).rejects.toThrow(/append-only/);
+    await expect(p.db('audit_log').where({ id: row.id }).delete()).rejects.toThrow(/append-only/);
+    expect((await p.db('audit_log').where({ id: row.id }).first()).result).toBe('success');
+  });
+
+  it('records logins with time, user, address, event and result', async () => {
+    const user = await createUser(p.db);
+    const ip = newIp();
+    const a = p.agent();
+    const c1 = await loginPage(a, ip);
+    await a.post('/login', { login: user.loginName, password: 'Wrong-pass1', captchaId: c1.captchaId, captcha: c1.answer }, { headers: { 'X-Forwarded-For': ip } });
+    const c2 = await loginPage(a, ip);
+    await a.post('/login', { login: user.loginName, password: user.password, captchaId: c2.captchaId, captcha: c2.answer }, { headers: { 'X-Forwarded-For': ip } });
+    const rows = await p.db('audit_log').where({ user_id: user.id, event: 'login' }).orderBy('id');
+    expect(rows.map((r) => r.result)).toEqual(['failure', 'success']);
+    for (const r of rows) {
+      expect(r.ip).toBe(ip);
+      expect(r.at).toBeInstanceOf(Date);
+    }
+  });
+});

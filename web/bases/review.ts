@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../deps';
+import type { SecureRouter } from '../router';
+import { parseForm, type FieldErrors } from '../forms';
+import { fetchPage, pageOf, pagerBase } from '../paging';
+import { wantsFragment } from '../render';
+import { notFound } from '../errors';
+import { sendUpdate } from '../workflows';
+import { decide, decisionSchema } from '../review/decide';
+import { audit } from '../../db/audit';
+import { decisionsOf, filesOf, findForOrg, BASE_STATUS_LABELS } from '../../db/bases';
+import { ANNUAL_STATUS_LABELS } from '../../db/annualReviews';
+import { GRADE_LABELS, baseWorkflowId, revokeBaseUpdate } from '../../workflows/baseMessages';
+import { sendListed } from '../attachments';
+
+/**
+ * 基地管理 for a reviewer of an HR bureau: the bases and applications of their own
+ * bureau, each with its annual reviews; approve or return a pending application (the
+ * shared review step decides), revoke a base with a reason. Another bureau's base is 404.
+ */
+const revokeSchema = z.object({ reason: z.string({ error: '请填写撤销原因' }).trim().min(1, '请填写撤销原因').max(500, '撤销原因不能超过500个字') });
+
+const STATUS_FILTERS = ['pending', 'approved', 'rejected', 'withdrawn', 'revoked'];
+const DONE: Record<string, string> = { approve: '已审核通过,该机构成为继续教育基地。', reject: '已退回申请。', revoked: '已撤销该基地资格。' };
+
+export function registerBaseReview(r: SecureRouter, deps: AppDeps) {
+  r.get('/bases/review', 'review.view', async (req, res) => {
+    const orgId = req.user!.orgId!;
+    const status = STATUS_FILTERS.includes(String(req.query.status)) ? String(req.query.status) : '';
+    const flagged = req.query.flagged === '1';
+    const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 50) : '';
+    const query = deps.db('base_applications as b')
+      .join('institutions as i', 'i.id', 'b.institution_id')
+      .where('b.org_id', orgId)
+      .orderBy([{ column: 'b.flagged', order: 'desc' }, { column: 'b.id', order: 'desc' }])
+      .select('b.id', 'b.name', 'b.status', 'b.flagged', 'b.flag_reason', 'b.submitted_at', 'b.approved_at', 'i.name as institution_name');
+    if (status) query.andWhere('b.status', status);
+    if (flagged) query.andWhere('b.flagged', true).andWhere('b.status', 'approved');
+    if (q) query.andWhere((w) => w.whereILike('b.name', `%${q}%`).orWhereILike('i.name', `%${q}%`));
+    const page = await fetchPage(query, pageOf(req.query.page));
+    const view = {
+      ...page,
+      filters: { status, flagged, q },
+      base: pagerBase('/bases/review', { status, flagged: flagged ? '1' : '', q }),
+      STATUS: BASE_STATUS_LABELS,
+      statusOptions: STATUS_FILTERS.map((s) => ({ value: s, label: BASE_STATUS_LABELS[s] })),
+    };
+    res.render(wantsFragment(req) ? 'bases/_review_list.njk' : 'bases/review_index.njk', view);
+  });
+
+  async function load(req: Request) {
+    const b = await findForOrg(deps.db, req.user!.orgId!, req.params.id);
+    if (!b) throw notFound();
+    return b;
+  }
+
+  async function renderDetail(req: Request, res: Response, o: { errors?: FieldErrors; values?: Record<string, unknown>; problem?: string; status?: number } = {}) {
+    const b = await load(req);
+    const [files, decisions, years, pendingItem] = await Promise.all([
+      filesOf(deps.db, b.id),
+      decisionsOf(deps.db, b.institution_id),
+      deps.db('annual_reviews').where({ institution_id: b.institution_id, org_id: b.org_id }).orderBy('year', 'desc').limit(20),
+      pendingItemOf(b.institution_id, b.org_id),
+    ]);
+    res.status(o.status ?? 200).render('bases/review_detail.njk', {
+      b,
+      files,
+      decisions,
+      years,
+      pendingItem: pendingItem ?? null,
+      errors: o.errors ?? {},
+      values: o.values ?? {},
+      problem: o.problem ?? null,
+      done: DONE[String(req.query.done)] ?? null,
+      STATUS: BASE_STATUS_LABELS,
+      ANNUAL_STATUS: ANNUAL_STATUS_LABELS,
+      GRADES: GRADE_LABELS,
+    });
+  }
+
+  const pendingItemOf = (institutionId: number, orgId: number) =>
+    deps.db('review_items')
+      .where({ workflow_id: baseWorkflowId(institutionId), org_id: orgId, status: 'pending' })
+      .orderBy('round', 'desc')
+      .first('id', 'workflow_id', 'round', 'institution_id', 'overdue');
+
+  r.get('/bases/review/:id', 'review.view', (req, res) => renderDetail(req, res));
+
+  r.post('/bases/review/:id/decide', 'review.decide', async (req, res) => {
+    const b = await load(req);
+    const item = await pendingItemOf(b.institution_id, b.org_id);
+    if (!item) return renderDetail(req, res, { problem: '该申请当前没有待审核的事项', status: 409 });
+    const parsed = parseForm(decisionSchema, req.body);
+    if (!parsed.ok) return renderDetail(req, res, { errors: parsed.errors, values: req.body, status: 422 });
+    const outcome = await decide(deps, req.user!, item, parsed.data, req.ip);
+    if (!outcome.ok) return renderDetail(req, res, { problem: outcome.message, values: req.body, status: 409 });
+    res.redirect(303, `/bases/review/${b.id}?done=${parsed.data.decision}`);
+  });
+
+  r.post('/bases/review/:id/revoke', 'review.decide', async (req, res) => {
+    const b = await load(req);
+    const parsed = parseForm(revokeSchema, req.body);
+    if (!parsed.ok) return renderDetail(req, res, { errors: parsed.errors, values: req.body, status: 422 });
+    const sent = await sendUpdate(deps, baseWorkflowId(b.institution_id), revokeBaseUpdate, {
+      reason: parsed.data.reason,
+      actor: { userId: req.user!.id, orgId: req.user!.orgId, institutionId: null },
+    });
+    if (!sent.ok) {
+      await audit(deps.db, { event: 'base_revoke', result: 'refused', userId: req.user!.id, orgId: req.user!.orgId, ip: req.ip, institutionId: b.institution_id, detail: { applicationId: b.id, refusal: sent.type } });
+      return renderDetail(req, res, { problem: sent.message, values: req.body, status: 409 });
+    }
+    res.redirect(303, `/bases/review/${b.id}?done=revoked`);
+  });
+
+  r.get('/bases/review/:id/files/:fileId', 'review.view', async (req, res) => {
+    const b = await load(req);
+    await sendListed(deps, res, await filesOf(deps.db, b.id), String(req.params.fileId), b.institution_id, req.query.inline === '1');
+  });
+}

@@ -1,0 +1,60 @@
+import type { Request } from 'express';
+import type { AppDeps } from '../deps';
+import { sendUpdate, startPlatformWorkflow } from '../workflows';
+import { HttpError } from '../errors';
+import { resubmitUpdate, withdrawUpdate, type Actor } from '../../workflows/review';
+import { baseWorkflowId, type AnnualSchedule } from '../../workflows/baseMessages';
+import type { baseApplication, BaseApplicationInput } from '../../workflows/baseApplication';
+
+export const actorOf = (req: Request): Actor => ({ userId: req.user!.id, orgId: null, institutionId: req.user!.institutionId });
+
+/** The schedule of annual reviews from configuration, fixed into the workflow at its start. */
+export function scheduleOf(deps: AppDeps): AnnualSchedule {
+  const c = deps.config;
+  return {
+    opensOn: c.ANNUAL_REVIEW_OPENS_ON,
+    ...(c.ANNUAL_REVIEW_YEAR_SECONDS ? { yearMs: c.ANNUAL_REVIEW_YEAR_SECONDS * 1000 } : {}),
+    windowMs: c.ANNUAL_REVIEW_WINDOW_SECONDS * 1000,
+    remindBeforeMs: c.ANNUAL_REVIEW_REMIND_SECONDS * 1000,
+    gradeOverdueAfterMs: c.REVIEW_OVERDUE_SECONDS * 1000,
+  };
+}
+
+/** The HR bureau of the institution's region: the reviewer of its base application. */
+export async function bureauFor(deps: AppDeps, institutionId: number): Promise<number> {
+  const row = await deps.db('institutions as i')
+    .join('reviewer_orgs as o', function () {
+      this.on('o.region_code', 'i.region_code').andOnVal('o.kind', 'hr_bureau');
+    })
+    .where('i.id', institutionId)
+    .first('o.id');
+  if (!row) throw new HttpError(500, `no HR bureau for institution ${institutionId}`);
+  return row.id;
+}
+
+/** The first submission starts `base-application:<institutionId>`. */
+export async function startBaseApplication(deps: AppDeps, a: { id: number; institutionId: number; orgId: number; name: string }) {
+  const input: BaseApplicationInput = {
+    applicationId: a.id,
+    institutionId: a.institutionId,
+    orgId: a.orgId,
+    title: a.name,
+    overdueAfterMs: deps.config.REVIEW_OVERDUE_SECONDS * 1000,
+    schedule: scheduleOf(deps),
+  };
+  return startPlatformWorkflow<typeof baseApplication>(deps, {
+    type: 'base_application',
+    workflow: 'baseApplication',
+    workflowId: baseWorkflowId(a.institutionId),
+    args: [input],
+    institutionId: a.institutionId,
+    businessKey: String(a.institutionId),
+    review: true,
+  });
+}
+
+export const resubmitBaseApplication = (deps: AppDeps, req: Request, name: string) =>
+  sendUpdate(deps, baseWorkflowId(req.user!.institutionId!), resubmitUpdate, { actor: actorOf(req), title: name });
+
+export const withdrawBaseApplication = (deps: AppDeps, req: Request) =>
+  sendUpdate(deps, baseWorkflowId(req.user!.institutionId!), withdrawUpdate, { actor: actorOf(req) });

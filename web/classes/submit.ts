@@ -1,0 +1,89 @@
+import type { Request } from 'express';
+import type { AppDeps } from '../deps';
+import { sendUpdate, startPlatformWorkflow } from '../workflows';
+import { audit } from '../../db/audit';
+import { classCourses, classWorkflowId, type TrainingClass } from '../../db/classes';
+import { resubmitUpdate, withdrawUpdate } from '../../workflows/review';
+import type { classDeclaration, ClassDeclarationInput } from '../../workflows/classDeclaration';
+import { formOptions, parseDeclaration, valuesOf } from './declarationForm';
+import { actorOf, institutionOf } from './context';
+
+export type SubmitOutcome = { ok: true; resubmitted: boolean } | { ok: false; message: string };
+
+/**
+ * 提交审核: the stored declaration is checked again as a whole (a site may have been
+ * disabled since the draft was saved), then the first submission starts the class's
+ * workflow and a later one (after 退回 or 撤回) opens the next round of the same workflow.
+ */
+export async function submitDeclaration(deps: AppDeps, req: Request, cls: TrainingClass): Promise<SubmitOutcome> {
+  const inst = institutionOf(req);
+  if (!['draft', 'rejected', 'withdrawn'].includes(cls.status)) return { ok: false, message: '该申报当前状态不能提交' };
+  const courseIds = (await classCourses(deps.db, cls.id)).map((c: { id: number }) => c.id);
+  const parsed = parseDeclaration(valuesOf(cls, courseIds), await formOptions(deps, inst));
+  if (!parsed.ok) return { ok: false, message: `申报信息不完整:${Object.values(parsed.errors)[0]},请先修改` };
+  if (cls.outcome_mode === 'with_declaration') {
+    const any = await deps.db('outcomes').where({ class_id: cls.id }).whereNull('report_id').first('id');
+    if (!any) return { ok: false, message: '选择“同步上报”时,须先录入报名人员的培训成果再提交' };
+  }
+  const workflowId = classWorkflowId(cls.id);
+
+  if (cls.status !== 'draft') {
+    // Course 学时 may have changed since the form was saved. The workflow marks the class
+    // pending itself before the update answers, so the total goes in first, while the class
+    // is still ours to change.
+    const current = await deps.db('training_classes')
+      .where({ id: cls.id })
+      .whereIn('status', ['rejected', 'withdrawn'])
+      .update({ total_hours: parsed.totalHours });
+    if (current === 0) return { ok: false, message: '该申报当前状态不能提交' };
+    const sent = await sendUpdate(deps, workflowId, resubmitUpdate, { actor: actorOf(req), orgId: cls.reviewer_org_id ?? undefined, title: cls.name });
+    if (!sent.ok) return { ok: false, message: sent.message };
+    await deps.db('training_classes').where({ id: cls.id }).whereIn('status', ['rejected', 'withdrawn']).update({ status: 'pending', submitted_at: deps.clock.now() });
+    await audit(deps.db, { event: 'class_declaration_submit', result: 'success', userId: req.user!.id, institutionId: inst, ip: req.ip, detail: { classId: cls.id, resubmit: true } });
+    return { ok: true, resubmitted: true };
+  }
+
+  // Locked first, so no edit slips in between the check and the reviewer seeing it; the
+  // total is taken from the courses as they are now (their 学时 may have changed since the
+  // draft was saved) and is fixed from here on, as their 学时 are.
+  const locked = await deps.db('training_classes')
+    .where({ id: cls.id, status: 'draft' })
+    .update({ status: 'pending', submitted_at: deps.clock.now(), updated_at: deps.clock.now(), total_hours: parsed.totalHours });
+  if (locked === 0) return { ok: false, message: '该申报已提交' };
+  const input: ClassDeclarationInput = {
+    classId: cls.id,
+    institutionId: inst,
+    orgId: cls.reviewer_org_id!,
+    title: cls.name,
+    outcomeMode: cls.outcome_mode,
+    trainingYear: cls.training_year,
+    overdueAfterMs: deps.config.REVIEW_OVERDUE_SECONDS * 1000,
+    closeAfterYearEndMs: deps.config.CLASS_CLOSE_AFTER_YEAR_SECONDS * 1000,
+    maxReportsPerRun: deps.config.CLASS_REPORTS_PER_RUN,
+  };
+  try {
+    await startPlatformWorkflow<typeof classDeclaration>(deps, {
+      type: 'class_declaration',
+      workflow: 'classDeclaration',
+      workflowId,
+      args: [input],
+      institutionId: inst,
+      businessKey: String(cls.id),
+      review: true,
+    });
+  } catch (e) {
+    await deps.db('training_classes').where({ id: cls.id, status: 'pending' }).update({ status: 'draft', submitted_at: null });
+    throw e;
+  }
+  await audit(deps.db, { event: 'class_declaration_submit', result: 'success', userId: req.user!.id, institutionId: inst, ip: req.ip, detail: { classId: cls.id } });
+  return { ok: true, resubmitted: false };
+}
+
+/** 撤回: only before a decision; the workflow refuses a late one with the decision's news. */
+export async function withdrawDeclaration(deps: AppDeps, req: Request, cls: TrainingClass): Promise<{ ok: true } | { ok: false; message: string }> {
+  if (cls.status !== 'pending') return { ok: false, message: '只有待审核的申报可以撤回' };
+  const sent = await sendUpdate(deps, classWorkflowId(cls.id), withdrawUpdate, { actor: actorOf(req) });
+  if (!sent.ok) return { ok: false, message: sent.message };
+  await audit(deps.db, { event: 'class_declaration_withdraw', result: 'success', userId: req.user!.id, institutionId: cls.institution_id, ip: req.ip, detail: { classId: cls.id } });
+  return { ok: true };
+}

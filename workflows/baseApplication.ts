@@ -1,0 +1,165 @@
+import {
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
+import type { BaseActivities } from '../activities/bases';
+import { Refusal, Review, refuse, settledReview } from './review';
+import {
+  BaseRefusal,
+  annualReviewWorkflowId,
+  baseStateQuery,
+  beijingYear,
+  reportOpensAt,
+  revokeBaseUpdate,
+  type AnnualSchedule,
+  type BaseState,
+} from './baseMessages';
+import { annualReview } from './annualReview';
+
+/**
+ * `base-application:<institutionId>` (manual 4.1): the region's HR bureau reviews the
+ * application through the shared review step; once approved the institution is a base
+ * and, each year, this workflow opens that year's annual review as a child workflow,
+ * then continues as new for the next year, so its history stays one year long. It ends
+ * only when the bureau revokes the base.
+ */
+export interface BaseApplicationInput {
+  applicationId: number;
+  institutionId: number;
+  orgId: number;
+  /** The base's name, for the reviewer's queue. */
+  title: string;
+  overdueAfterMs: number;
+  schedule: AnnualSchedule;
+  /** Set on the runs after the approval. */
+  base?: { approvedAt: number; firstYear: number; year: number; round: number; decidedBy: number | null };
+}
+
+export type BaseApplicationResult = { status: 'revoked'; revokedBy: number; reason: string };
+
+const acts = proxyActivities<BaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+export async function baseApplication(input: BaseApplicationInput): Promise<BaseApplicationResult> {
+  const { applicationId, institutionId, orgId } = input;
+  const state: BaseState = { phase: input.base ? 'base' : 'review', nextYear: input.base?.year ?? null, revokedBy: null, revokeReason: null };
+  let revoke: { reason: string; userId: number } | null = null;
+  setHandler(baseStateQuery, () => state);
+
+  setHandler(
+    revokeBaseUpdate,
+    async ({ reason, actor }) => {
+      revoke = { reason: reason.trim(), userId: actor.userId };
+      state.phase = 'revoking';
+      await condition(() => state.phase === 'revoked');
+      return state;
+    },
+    {
+      validator: ({ reason, actor }) => {
+        if (actor.orgId !== orgId) refuse(Refusal.outOfJurisdiction, '该基地不在您所在单位的管理范围内');
+        if (state.phase === 'review') refuse(BaseRefusal.notBase, '该机构尚未成为继续教育基地');
+        if (state.phase !== 'base') refuse(BaseRefusal.notBase, '该基地资格已撤销');
+        if (!reason?.trim()) refuse(Refusal.reasonRequired, '撤销基地资格时必须填写撤销原因');
+      },
+    },
+  );
+
+  if (!input.base) {
+    const review = new Review({
+      kind: 'base',
+      subjectId: applicationId,
+      institutionId,
+      orgId,
+      title: input.title,
+      overdueAfterMs: input.overdueAfterMs,
+      onTransition: (status, round) => acts.setBaseApplicationStatus({ applicationId, institutionId, status, round }),
+    });
+    await review.run();
+    const approvedAt = Date.now();
+    const firstYear = beijingYear(approvedAt);
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof baseApplication>({
+      ...input,
+      base: { approvedAt, firstYear, year: firstYear, round: review.state.round, decidedBy: review.state.decidedBy },
+    });
+  }
+
+  const base = input.base;
+  settledReview({ kind: 'base', round: base.round, status: 'approved', orgId, overdue: false, decidedBy: base.decidedBy, reason: null });
+
+  const opensAt = reportOpensAt(input.schedule, base.year, base.firstYear, base.approvedAt);
+  const wait = opensAt - Date.now();
+  if (wait > 0) await condition(() => revoke !== null, wait);
+
+  if (revoke === null) {
+    await openYear(input, base.year, opensAt);
+    // A revocation that came in meanwhile waits for this run to carry it out, so it
+    // cannot be waited out here.
+    await condition(() => revoke !== null || allHandlersFinished());
+    if (revoke === null) {
+      return continueAsNew<typeof baseApplication>({ ...input, base: { ...base, year: base.year + 1 } });
+    }
+  }
+
+  // Revoked: the base's record first, then the reviews still running end with it.
+  const { reason, userId } = revoke as { reason: string; userId: number };
+  const { openWorkflowIds } = await acts.revokeBase({ applicationId, institutionId, userId, orgId, reason });
+  for (const id of openWorkflowIds) {
+    try {
+      await getExternalWorkflowHandle(id).cancel();
+    } catch {
+      // Already finished between the query and the cancel: nothing left to end.
+    }
+  }
+  state.phase = 'revoked';
+  state.revokedBy = userId;
+  state.revokeReason = reason;
+  await condition(allHandlersFinished);
+  return { status: 'revoked', revokedBy: userId, reason };
+}
+
+/** Opens one year's report: its row, then its workflow, which outlives this run. */
+async function openYear(input: BaseApplicationInput, year: number, opensAt: number) {
+  const s = input.schedule;
+  const deadlineAt = opensAt + s.windowMs;
+  // A late report is still taken until the next year's opens (never before the deadline).
+  const closesAt = Math.max(reportOpensAt(s, year + 1, input.base!.firstYear, input.base!.approvedAt), deadlineAt);
+  const workflowId = annualReviewWorkflowId(input.institutionId, year);
+  const { annualReviewId } = await acts.openAnnualReview({
+    applicationId: input.applicationId,
+    institutionId: input.institutionId,
+    orgId: input.orgId,
+    year,
+    openedAt: opensAt,
+    deadlineAt,
+    workflowId,
+  });
+  await startChild(annualReview, {
+    workflowId,
+    args: [
+      {
+        annualReviewId,
+        institutionId: input.institutionId,
+        orgId: input.orgId,
+        year,
+        title: `${input.title} ${year}年度年审报告`,
+        remindAt: deadlineAt - s.remindBeforeMs,
+        deadlineAt,
+        closesAt,
+        amendWithinMs: s.windowMs,
+        overdueAfterMs: s.gradeOverdueAfterMs,
+      },
+    ],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+  });
+}
