@@ -1,6 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { createInstitution, makeIdNumber, makePhone, uniq } from '../helpers/fixtures';
-import { field, navLinks, useBrowserPlatform } from '../helpers/browser';
+import { field, navLinks, statusText, useBrowserPlatform } from '../helpers/browser';
 
 const t = useBrowserPlatform({ worker: false });
 
@@ -27,7 +27,7 @@ it('the admin hands 培训课程 to a new sub-admin, who changes the initial pas
   for (const action of ['查看', '编辑', '导入']) expect(await page.getByLabel(`培训课程 ${action}`).isChecked()).toBe(true);
   expect(await page.getByLabel('师资管理 查看').isChecked()).toBe(false);
   await page.getByRole('button', { name: '保存' }).click();
-  expect(await textOf(page.getByRole('status'))).toContain('角色已新建');
+  expect(await statusText(page)).toContain('角色已新建');
   expect(await textOf(page.getByRole('row', { name: new RegExp(roleName) }))).toContain('培训课程(查看、编辑、导入)');
 
   // A sub-admin with that role and an initial password.
@@ -41,7 +41,7 @@ it('the admin hands 培训课程 to a new sub-admin, who changes the initial pas
   await field(page, '初始密码').fill('Init1234!');
   await page.getByLabel('确认初始密码').fill('Init1234!');
   await page.getByRole('button', { name: '保存' }).click();
-  expect(await textOf(page.getByRole('status'))).toContain('子管理员账号已新建');
+  expect(await statusText(page)).toContain('子管理员账号已新建');
   expect(await textOf(page.getByRole('row', { name: new RegExp(loginName) }))).toContain(roleName);
   await page.getByRole('button', { name: '退出' }).click();
   // htmx follows the logout's HX-Redirect; a goto racing it is aborted.
@@ -55,7 +55,7 @@ it('the admin hands 培训课程 to a new sub-admin, who changes the initial pas
   await field(page, '新密码').fill('Mine5678!');
   await page.getByLabel('确认新密码').fill('Mine5678!');
   await page.getByRole('button', { name: '确认修改' }).click();
-  expect(await textOf(page.getByRole('status'))).toContain('密码已修改');
+  expect(await statusText(page)).toContain('密码已修改');
 
   await page.getByRole('link', { name: '返回工作桌面' }).click();
   expect(await navLinks(page)).toEqual(['工作桌面', '培训课程', '账号信息']);
@@ -77,7 +77,7 @@ it('deleting a role in use goes through a confirmation naming its holders', asyn
   await page.getByRole('row', { name: new RegExp(role.name) }).getByRole('link', { name: '删除' }).click();
   await page.getByText(`确定删除角色“${role.name}”吗`).waitFor();
   await page.getByRole('button', { name: '确认删除' }).click();
-  expect(await textOf(page.getByRole('status'))).toContain('角色已删除');
+  expect(await statusText(page)).toContain('角色已删除');
   expect(await page.getByRole('row', { name: new RegExp(role.name) }).count()).toBe(0);
 });
 
@@ -109,7 +109,7 @@ it('searches the account list in place (htmx) and disables a sub-admin after con
     void d.accept();
   });
   await page.getByRole('button', { name: '停用账号' }).click();
-  expect(await textOf(page.getByRole('status'))).toContain('账号已停用');
+  expect(await statusText(page)).toContain('账号已停用');
   await page.getByRole('button', { name: '启用账号' }).waitFor();
   expect(asked).toContain(`确定停用账号“${loginName}”吗`);
   expect((await t.p.db('users').where({ id: u.id }).first()).status).toBe('disabled');

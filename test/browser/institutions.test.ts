@@ -9,6 +9,12 @@ let reviewer: TestUser;
 beforeAll(async () => {
   reviewer = await createReviewer(t.p.db, '350100');
   await t.p.db('users').where({ id: reviewer.id }).update({ name: '浏览器审核员' });
+  // A bureau's queue longer than one page of older items, as in any real week: new items are past page 1.
+  const older = await createInstitution(t.p.db, { regionCode: '350100', name: uniq('排队机构') });
+  await t.p.db('review_items').insert(Array.from({ length: 25 }, (_, i) => ({
+    kind: 'class_declaration', workflow_id: `queue-filler:${older.id}:${i}`, round: 1, subject_id: older.id,
+    institution_id: older.id, org_id: reviewer.orgId, title: `排队中的申报${i}`, status: 'pending', submitted_at: new Date(Date.UTC(2026, 0, 1 + i)),
+  })));
 });
 
 const menu = (page: Page, name: string) => page.getByRole('navigation', { name: '导航' }).getByRole('link', { name, exact: true });
@@ -42,10 +48,20 @@ async function applyInBrowser(page: Page): Promise<string> {
   return name;
 }
 
+/**
+ * The reviewer finds the application by its name in 审核工作台 and opens it. The bureau's queue
+ * is shared with every other test of the run, so the item is often past the first page.
+ */
+async function openFromWorkbench(page: Page, name: string) {
+  await menu(page, '审核工作台').click();
+  await page.getByLabel('名称').fill(name);
+  await page.getByRole('button', { name: '查询' }).click();
+  await page.getByRole('row', { name: new RegExp(name) }).getByRole('link', { name: '审核' }).click();
+}
+
 /** The reviewer opens the item from the workbench and submits a decision; returns the click time. */
 async function decideInBrowser(page: Page, name: string, decision: '通过' | '不通过(退回)', reason = ''): Promise<number> {
-  await menu(page, '审核工作台').click();
-  await page.getByRole('row', { name: new RegExp(name) }).getByRole('link', { name: '审核' }).click();
+  await openFromWorkbench(page, name);
   await page.getByText('统一社会信用代码').first().waitFor();
   await page.getByLabel(decision, { exact: true }).check();
   if (reason) await page.getByLabel(/审核意见/).fill(reason);
@@ -85,8 +101,7 @@ it('a rejection’s reason appears to the applicant, who amends and resubmits', 
   const a = await signedIn(applicant);
   const name = await applyInBrowser(a);
   const r = await signedIn(reviewer);
-  await menu(r, '审核工作台').click();
-  await r.getByRole('row', { name: new RegExp(name) }).getByRole('link', { name: '审核' }).click();
+  await openFromWorkbench(r, name);
   await r.getByLabel('不通过(退回)', { exact: true }).check();
   await r.getByRole('button', { name: '提交审核' }).click();
   await r.getByText('退回时请填写退回原因').waitFor();

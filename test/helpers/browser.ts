@@ -23,6 +23,18 @@ export const field = (page: Page, label: string) => page.getByLabel(new RegExp(`
 export const htmxSettled = (page: Page) =>
   page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added'));
 
+/**
+ * The text of the page's confirmation (role=status). When the page answers with an error
+ * (role=alert) instead, fails at once with that error's text rather than timing out blind.
+ */
+export async function statusText(page: Page): Promise<string> {
+  const either = page.locator('[role=status], [role=alert]').first();
+  await either.waitFor();
+  const text = await either.innerText();
+  if ((await either.getAttribute('role')) === 'alert') throw new Error(`the page showed an error instead of a confirmation: ${text}`);
+  return text;
+}
+
 /** The menu entries the signed-in person sees. */
 export const navLinks = (page: Page) => page.getByRole('navigation', { name: '导航' }).getByRole('link').allInnerTexts();
 
