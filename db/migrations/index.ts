@@ -12,6 +12,7 @@ import * as m071 from './20261128_071_annual_reviews';
 import * as m010 from './20261128_010_platform';
 import * as m072 from './20261129_072_dashboard_passed_hours';
 import * as m073 from './20261201_073_review_snapshots';
+import * as m074 from './20261203_074_login_attempts';
 
 /**
  * The migrations in order. Listed by import rather than read from the directory so they
@@ -31,6 +32,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261128_010_platform': m010,
   '20261129_072_dashboard_passed_hours': m072,
   '20261201_073_review_snapshots': m073,
+  '20261203_074_login_attempts': m074,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -101,6 +101,25 @@ describe('per-address rate limit', () => {
     const ok = await other.post('/login', { login: bystander.loginName, password: bystander.password, captchaId: fresh.captchaId, captcha: fresh.answer }, { headers: { 'X-Forwarded-For': otherIp } });
     expect(ok.status).toBe(303);
   });
+
+  it('counts a burst of parallel guesses one by one: exactly the limit is tried, the rest refused', async () => {
+    const ip = newIp();
+    const victims = await Promise.all(Array.from({ length: 8 }, () => createUser(p.db)));
+    const a = p.agent();
+    const burst = IP_FAILURE_LIMIT + 10;
+    const pages = [];
+    for (let i = 0; i < burst; i++) pages.push(await loginPage(a, ip));
+    const results = await Promise.all(pages.map(({ captchaId, answer }, i) =>
+      a.post('/login', { login: victims[i % victims.length].loginName, password: 'Wrong-pass1', captchaId, captcha: answer }, { headers: { 'X-Forwarded-For': ip } })));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(IP_FAILURE_LIMIT);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    const tried = await p.db('audit_log').where({ event: 'login', result: 'failure', ip }).count<{ count: string }[]>('* as count');
+    expect(Number(tried[0].count)).toBe(IP_FAILURE_LIMIT);
+    // Nothing is left undecided once the answers are out.
+    const pending = await p.db('login_attempts').where({ ip, outcome: 'pending' }).count<{ count: string }[]>('* as count');
+    expect(Number(pending[0].count)).toBe(0);
+  });
 });
 
 describe('audit log', () => {

@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps';
 import type { SecureRouter } from '../router';
 import { audit } from '../../db/audit';
 import { findByLogin } from '../../db/users';
+import { reserveAttempt, settleAttempt, type AttemptOutcome } from '../../db/loginAttempts';
 import { verifyPassword } from './password';
 import { consumeCaptcha, newCaptcha } from './captcha';
 import { startSession, revokeSessions, clearSession } from './session';
@@ -74,25 +75,26 @@ export function registerLogin(r: SecureRouter, deps: AppDeps) {
     }
 
     // One address guessing many accounts is slowed down before it can lock them all.
-    const recent = await deps.db('audit_log')
-      .where({ event: 'login', result: 'failure', ip })
-      .where('at', '>', new Date(now.getTime() - IP_WINDOW_MS))
-      .count<{ count: string }[]>('* as count');
-    if (Number(recent[0].count) >= IP_FAILURE_LIMIT) {
+    const attempt = await reserveAttempt(deps.db, ip, now, { limit: IP_FAILURE_LIMIT, windowMs: IP_WINDOW_MS });
+    if (attempt === null) {
       await audit(deps.db, { event: 'login', result: 'refused', login, ip, detail: { reason: 'ip_rate_limit' }, at: now });
       return renderLogin(res, values, { _form: '登录失败次数过多,请10分钟后再试' }, 429);
     }
-
+    // An attempt cut off by an error stays pending and keeps counting against the address.
+    const settle = (outcome: AttemptOutcome) => settleAttempt(deps.db, attempt, outcome);
     const user = await findByLogin(deps.db, login);
     if (!user) {
+      await settle('failure');
       await audit(deps.db, { event: 'login', result: 'failure', login, ip, detail: { reason: 'unknown_login' }, at: now });
       return renderLogin(res, values, { _form: '账号或密码错误' }, 401);
     }
     if (user.locked_until && user.locked_until > now) {
+      await settle('passed');
       await audit(deps.db, { event: 'login', result: 'refused', userId: user.id, login, ip, detail: { reason: 'locked' }, at: now });
       return renderLogin(res, values, { _form: `账号已被冻结,请于 ${unlockTime(user.locked_until, now)} 后再登录` }, 423);
     }
     if (user.status !== 'active') {
+      await settle('passed');
       await audit(deps.db, { event: 'login', result: 'refused', userId: user.id, login, ip, detail: { reason: 'disabled' }, at: now });
       return renderLogin(res, values, { _form: '账号已停用,请联系机构管理员' }, 403);
     }
@@ -110,6 +112,7 @@ export function registerLogin(r: SecureRouter, deps: AppDeps) {
           locked_until: deps.db.raw(`case when locked_until > ? then locked_until when ${counted} >= ? then cast(? as timestamptz) end`, [now, now, MAX_FAILURES, until]),
         })
         .returning(['failed_logins', 'locked_until']);
+      await settle('failure');
       const failures: number = row.failed_logins;
       const lockedUntil: Date | null = row.locked_until;
       await audit(deps.db, { event: 'login', result: 'failure', userId: user.id, login, ip, detail: { failures }, at: now });
@@ -126,6 +129,7 @@ export function registerLogin(r: SecureRouter, deps: AppDeps) {
       return renderLogin(res, values, { _form: msg }, 401);
     }
 
+    await settle('passed');
     // A parallel wrong guess may have locked the account meanwhile; the right password must
     // not lift that lock.
     const [cleared] = await deps.db('users')
