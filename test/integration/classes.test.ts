@@ -377,4 +377,26 @@ describe('合计学时 on submission', () => {
     expect(await classRow(id)).toMatchObject({ status: 'pending', total_hours: 9.5 });
     expect((await a.get(`/declarations/${id}`)).text).toMatch(/合计学时<\/th><th class="num">9\.5</);
   });
+
+  it('waits for a course edit in flight and counts its 学时, on the first submission and on a resubmission', async () => {
+    const [course] = await p.db('courses').insert({ institution_id: c.inst.id, name: `正在修改的课程${Date.now()}`, subject_type: 'public', hours: 4, delivery: 'onsite' }).returning('id');
+    const id = await draft({ courseIds: [String(course.id)] });
+
+    /** Submits while another user's course edit holds the course row, then lets the edit commit. */
+    async function submitDuringEdit(hours: number, statusMeanwhile: string) {
+      const edit = await p.db.transaction();
+      await edit('courses').where({ id: course.id }).forUpdate().first('id');
+      const submitting = a.post(`/declarations/${id}/submit`);
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await classRow(id)).status).toBe(statusMeanwhile);
+      await edit('courses').where({ id: course.id }).update({ hours });
+      await edit.commit();
+      expect((await submitting).status).toBe(303);
+      expect(await classRow(id)).toMatchObject({ status: 'pending', total_hours: hours });
+    }
+    await submitDuringEdit(8, 'draft');
+    expect((await a.post(`/declarations/${id}/withdraw`)).status).toBe(303);
+    await waitFor('withdrawn', async () => (await classRow(id)).status === 'withdrawn' || undefined, 10000);
+    await submitDuringEdit(10, 'withdrawn');
+  });
 });

@@ -28,28 +28,28 @@ export async function submitDeclaration(deps: AppDeps, req: Request, cls: Traini
   const workflowId = classWorkflowId(cls.id);
 
   if (cls.status !== 'draft') {
-    // Course 学时 may have changed since the form was saved. The workflow marks the class
-    // pending itself before the update answers, so the total goes in first, while the class
-    // is still ours to change.
-    const current = await deps.db('training_classes')
-      .where({ id: cls.id })
-      .whereIn('status', ['rejected', 'withdrawn'])
-      .update({ total_hours: parsed.totalHours });
-    if (current === 0) return { ok: false, message: '该申报当前状态不能提交' };
-    const sent = await sendUpdate(deps, workflowId, resubmitUpdate, { actor: actorOf(req), orgId: cls.reviewer_org_id ?? undefined, title: cls.name });
-    if (!sent.ok) return { ok: false, message: sent.message };
-    await deps.db('training_classes').where({ id: cls.id }).whereIn('status', ['rejected', 'withdrawn']).update({ status: 'pending', submitted_at: deps.clock.now() });
+    // Marked pending here, with the total, before the workflow hears of it: from then on
+    // the courses are declared and fixed. A refused resubmission puts the status back.
+    const locked = await markPending(deps, cls.id, ['rejected', 'withdrawn']);
+    if (!locked) return { ok: false, message: '该申报当前状态不能提交' };
+    const restore = () => deps.db('training_classes').where({ id: cls.id, status: 'pending' }).update({ status: cls.status, submitted_at: cls.submitted_at });
+    let sent;
+    try {
+      sent = await sendUpdate(deps, workflowId, resubmitUpdate, { actor: actorOf(req), orgId: cls.reviewer_org_id ?? undefined, title: cls.name });
+    } catch (e) {
+      await restore();
+      throw e;
+    }
+    if (!sent.ok) {
+      await restore();
+      return { ok: false, message: sent.message };
+    }
     await audit(deps.db, { event: 'class_declaration_submit', result: 'success', userId: req.user!.id, institutionId: inst, ip: req.ip, detail: { classId: cls.id, resubmit: true } });
     return { ok: true, resubmitted: true };
   }
 
-  // Locked first, so no edit slips in between the check and the reviewer seeing it; the
-  // total is taken from the courses as they are now (their 学时 may have changed since the
-  // draft was saved) and is fixed from here on, as their 学时 are.
-  const locked = await deps.db('training_classes')
-    .where({ id: cls.id, status: 'draft' })
-    .update({ status: 'pending', submitted_at: deps.clock.now(), updated_at: deps.clock.now(), total_hours: parsed.totalHours });
-  if (locked === 0) return { ok: false, message: '该申报已提交' };
+  const locked = await markPending(deps, cls.id, ['draft']);
+  if (!locked) return { ok: false, message: '该申报已提交' };
   const input: ClassDeclarationInput = {
     classId: cls.id,
     institutionId: inst,
@@ -86,4 +86,23 @@ export async function withdrawDeclaration(deps: AppDeps, req: Request, cls: Trai
   if (!sent.ok) return { ok: false, message: sent.message };
   await audit(deps.db, { event: 'class_declaration_withdraw', result: 'success', userId: req.user!.id, institutionId: cls.institution_id, ip: req.ip, detail: { classId: cls.id } });
   return { ok: true };
+}
+
+/**
+ * Marks the class pending with its 合计学时 summed from its courses as they are now. The
+ * courses are share-locked while they are read, so a course edit in flight either commits
+ * first (and its 学时 count) or waits and then finds the class declared and is refused.
+ */
+async function markPending(deps: AppDeps, classId: number, from: string[]): Promise<boolean> {
+  return deps.db.transaction(async (trx) => {
+    const courses: Array<{ hours: string | number }> = await trx('courses as c')
+      .join('class_courses as cc', 'cc.course_id', 'c.id')
+      .where('cc.class_id', classId)
+      .forShare('c')
+      .select('c.hours');
+    const total = courses.reduce((sum, c) => sum + Number(c.hours), 0);
+    const now = deps.clock.now();
+    const n = await trx('training_classes').where({ id: classId }).whereIn('status', from).update({ status: 'pending', submitted_at: now, updated_at: now, total_hours: total });
+    return n > 0;
+  });
 }
