@@ -378,6 +378,27 @@ describe('合计学时 on submission', () => {
     expect((await a.get(`/declarations/${id}`)).text).toMatch(/合计学时<\/th><th class="num">9\.5</);
   });
 
+  it('refuses a 同步上报 submission whose outcomes no longer fit after a course lost 学时', async () => {
+    const [course] = await p.db('courses').insert({ institution_id: c.inst.id, name: `学时减少的课程${Date.now()}`, subject_type: 'public', hours: 8, delivery: 'onsite' }).returning('id');
+    const id = await draft({ outcomeMode: 'with_declaration', courseIds: [String(course.id)] });
+    const m = await addMember('/declarations', id, { name: '王超时' });
+    const k = `m${await memberId(id, m.idNumber)}`;
+    expect((await a.post(`/declarations/${id}/outcomes`, { [`hours[${k}]`]: '8', [`result[${k}]`]: 'pass' })).status).toBe(303);
+
+    await p.db('courses').where({ id: course.id }).update({ hours: 6 });
+    const refused = await a.post(`/declarations/${id}/submit`);
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('王超时的学时超过培训班总学时 6');
+    expect(await classRow(id)).toMatchObject({ status: 'draft' });
+
+    // The user deletes the outcome and enters it again within the new total.
+    const outcome = await p.db('outcomes').where({ class_id: id, id_number: m.idNumber }).first('id');
+    expect((await a.post(`/declarations/${id}/outcomes/${outcome.id}/delete`, { confirm: '1' })).status).toBe(303);
+    expect((await a.post(`/declarations/${id}/outcomes`, { [`hours[${k}]`]: '6', [`result[${k}]`]: 'pass' })).status).toBe(303);
+    expect((await a.post(`/declarations/${id}/submit`)).status).toBe(303);
+    expect(await classRow(id)).toMatchObject({ status: 'pending', total_hours: 6 });
+  });
+
   it('waits for a course edit in flight and counts its 学时, on the first submission and on a resubmission', async () => {
     const [course] = await p.db('courses').insert({ institution_id: c.inst.id, name: `正在修改的课程${Date.now()}`, subject_type: 'public', hours: 4, delivery: 'onsite' }).returning('id');
     const id = await draft({ courseIds: [String(course.id)] });

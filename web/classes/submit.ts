@@ -30,8 +30,8 @@ export async function submitDeclaration(deps: AppDeps, req: Request, cls: Traini
   if (cls.status !== 'draft') {
     // Marked pending here, with the total, before the workflow hears of it: from then on
     // the courses are declared and fixed. A refused resubmission puts the status back.
-    const locked = await markPending(deps, cls.id, ['rejected', 'withdrawn']);
-    if (!locked) return { ok: false, message: '该申报当前状态不能提交' };
+    const locked = await markPending(deps, cls, ['rejected', 'withdrawn']);
+    if (locked !== true) return { ok: false, message: locked || '该申报当前状态不能提交' };
     const restore = () => deps.db('training_classes').where({ id: cls.id, status: 'pending' }).update({ status: cls.status, submitted_at: cls.submitted_at });
     let sent;
     try {
@@ -48,8 +48,8 @@ export async function submitDeclaration(deps: AppDeps, req: Request, cls: Traini
     return { ok: true, resubmitted: true };
   }
 
-  const locked = await markPending(deps, cls.id, ['draft']);
-  if (!locked) return { ok: false, message: '该申报已提交' };
+  const locked = await markPending(deps, cls, ['draft']);
+  if (locked !== true) return { ok: false, message: locked || '该申报已提交' };
   const input: ClassDeclarationInput = {
     classId: cls.id,
     institutionId: inst,
@@ -92,17 +92,27 @@ export async function withdrawDeclaration(deps: AppDeps, req: Request, cls: Trai
  * Marks the class pending with its 合计学时 summed from its courses as they are now. The
  * courses are share-locked while they are read, so a course edit in flight either commits
  * first (and its 学时 count) or waits and then finds the class declared and is refused.
+ * Outcomes reported with the declaration must still fit that total (a course may have lost
+ * 学时 since they were entered). Answers true, a reason to refuse, or '' when the class is
+ * no longer in one of the `from` states.
  */
-async function markPending(deps: AppDeps, classId: number, from: string[]): Promise<boolean> {
+async function markPending(deps: AppDeps, cls: TrainingClass, from: string[]): Promise<true | string> {
   return deps.db.transaction(async (trx) => {
     const courses: Array<{ hours: string | number }> = await trx('courses as c')
       .join('class_courses as cc', 'cc.course_id', 'c.id')
-      .where('cc.class_id', classId)
+      .where('cc.class_id', cls.id)
       .forShare('c')
       .select('c.hours');
     const total = courses.reduce((sum, c) => sum + Number(c.hours), 0);
+    if (cls.outcome_mode === 'with_declaration') {
+      const over = await trx('outcomes').where({ class_id: cls.id }).whereNull('report_id').where('hours', '>', total).orderBy('id').select('name');
+      if (over.length) {
+        const names = over.slice(0, 3).map((o: { name: string }) => o.name).join('、') + (over.length > 3 ? ` 等${over.length}人` : '');
+        return `${names}的学时超过培训班总学时 ${total}(所选课程的学时已变更),请先修改培训成果`;
+      }
+    }
     const now = deps.clock.now();
-    const n = await trx('training_classes').where({ id: classId }).whereIn('status', from).update({ status: 'pending', submitted_at: now, updated_at: now, total_hours: total });
-    return n > 0;
+    const n = await trx('training_classes').where({ id: cls.id }).whereIn('status', from).update({ status: 'pending', submitted_at: now, updated_at: now, total_hours: total });
+    return n > 0 ? true : '';
   });
 }
