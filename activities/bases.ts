@@ -76,6 +76,28 @@ export function createBaseActivities(deps: AppDeps) {
     },
 
     /**
+     * 保留基地资格: the revocation flag off, with who and why in the audit log. Guarded by
+     * the flag itself, so a retry clears nothing twice; a base not flagged is left as it is.
+     */
+    async keepBase(i: { applicationId: number; institutionId: number; userId: number; orgId: number; reason: string }): Promise<{ cleared: boolean }> {
+      return db.transaction(async (trx) => {
+        const now = deps.clock.now();
+        const [was] = await trx('base_applications').where({ id: i.applicationId, status: 'approved', flagged: true }).forUpdate().select('flag_reason');
+        if (!was) return { cleared: false };
+        await trx('base_applications').where({ id: i.applicationId }).update({ flagged: false, updated_at: now });
+        await audit(trx, {
+          event: 'base_kept',
+          result: 'success',
+          userId: i.userId,
+          orgId: i.orgId,
+          institutionId: i.institutionId,
+          detail: { applicationId: i.applicationId, reason: i.reason, flagReason: was.flag_reason },
+        });
+        return { cleared: true };
+      });
+    },
+
+    /**
      * 撤销基地资格: the base flag off, the application marked with who and why, the years
      * still open cancelled (their queue entries closed) — all or nothing. Returns the
      * workflows of those years, which the base workflow then cancels.

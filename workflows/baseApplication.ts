@@ -18,6 +18,7 @@ import {
   beijingYear,
   reportOpensAt,
   revokeBaseUpdate,
+  keepBaseUpdate,
   type AnnualSchedule,
   type BaseState,
 } from './baseMessages';
@@ -69,6 +70,18 @@ export async function baseApplication(input: BaseApplicationInput): Promise<Base
         if (state.phase === 'review') refuse(BaseRefusal.notBase, '该机构尚未成为继续教育基地');
         if (state.phase !== 'base') refuse(BaseRefusal.notBase, '该基地资格已撤销');
         if (!reason?.trim()) refuse(Refusal.reasonRequired, '撤销基地资格时必须填写撤销原因');
+      },
+    },
+  );
+
+  setHandler(
+    keepBaseUpdate,
+    async ({ reason, actor }) => acts.keepBase({ applicationId, institutionId, userId: actor.userId, orgId, reason: reason.trim() }),
+    {
+      validator: ({ reason, actor }) => {
+        if (actor.orgId !== orgId) refuse(Refusal.outOfJurisdiction, '该基地不在您所在单位的管理范围内');
+        if (state.phase !== 'base') refuse(BaseRefusal.notBase, state.phase === 'review' ? '该机构尚未成为继续教育基地' : '该基地资格已撤销');
+        if (!reason?.trim()) refuse(Refusal.reasonRequired, '保留基地资格时必须填写理由');
       },
     },
   );

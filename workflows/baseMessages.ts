@@ -13,6 +13,12 @@ export const annualReviewWorkflowId = (institutionId: number, year: number) => `
 /** 撤销基地资格 by the reviewing HR bureau; the reason is required and kept in the history. */
 export const revokeBaseUpdate = defineUpdate<BaseState, [{ reason: string; actor: Actor }]>('revokeBase');
 
+/**
+ * 保留基地资格: the bureau looked into a base flagged for revocation and keeps it; the
+ * flag goes, the reason stays in the history. A later failed year can flag it again.
+ */
+export const keepBaseUpdate = defineUpdate<{ cleared: boolean }, [{ reason: string; actor: Actor }]>('keepBase');
+
 export interface BaseState {
   phase: 'review' | 'base' | 'revoking' | 'revoked';
   /** In phase base: the year whose annual review opens next. */

@@ -1,7 +1,9 @@
 import type { Page } from 'playwright-core';
-import { createInstitution, createReviewer, makeIdNumber, uniq, type TestUser } from '../helpers/fixtures';
+import { createInstitution, createReviewer, login, makeIdNumber, uniq, type TestUser } from '../helpers/fixtures';
 import { field, navLinks, useBrowserPlatform } from '../helpers/browser';
-import { PDF } from '../helpers/bases';
+import { PDF, applicationOf, applyForBase } from '../helpers/bases';
+import { waitFor } from '../helpers/waitFor';
+import { baseWorkflowId } from '../../workflows/baseMessages';
 
 /**
  * In a browser, by the labels a person reads: an institution applies to be a base, a
@@ -94,4 +96,38 @@ it("the dashboard's 各年度培训数据 shows a class's numbers, and the year 
   await a.locator('svg.chart title', { hasText: `${year - 1}年度培训数据` }).waitFor({ state: 'attached' });
   expect((await a.getByRole('row', { name: /^公需科目/ }).getByRole('cell').allInnerTexts()).map((s) => s.trim())).toEqual(['0', '1', '1', '8']);
   expect(a.url()).toContain(`year=${year - 1}`);
+});
+
+it('a reviewer keeps a base flagged for revocation, with a reason, and the flag goes', async () => {
+  // A base approved through the routes, then flagged as two failed years would flag it.
+  const inst = await createInstitution(t.p.db);
+  const baseName = uniq('建议撤销的基地');
+  const ia = t.p.agent();
+  await login(ia, inst.admin);
+  expect((await applyForBase(ia, { name: baseName })).status).toBe(303);
+  const reviewer = await createReviewer(t.p.db, '350100');
+  const ra = t.p.agent();
+  await login(ra, reviewer);
+  const app = await applicationOf(t.p.db, inst.id);
+  await waitFor('review round', () => t.p.db('review_items').where({ workflow_id: baseWorkflowId(inst.id), round: 1 }).first());
+  expect((await ra.post(`/bases/review/${app.id}/decide`, { decision: 'approve', reason: '' })).status).toBe(303);
+  await t.p.db('base_applications').where({ id: app.id }).update({ flagged: true, flag_reason: '2024、2025年度年审连续不合格', flagged_at: new Date() });
+
+  const r = await t.newPage();
+  await t.logIn(r, reviewer, /dashboard/);
+  await r.getByRole('link', { name: '基地管理' }).click();
+  await r.getByLabel('仅看建议撤销').check();
+  const row = r.getByRole('row', { name: new RegExp(baseName) });
+  await row.getByText('建议撤销').waitFor();
+  await row.getByRole('link', { name: '详情' }).click();
+  await r.getByText('建议撤销:2024、2025年度年审连续不合格').waitFor();
+
+  await r.getByRole('button', { name: '保留资格并解除撤销建议' }).click();
+  await r.getByText('请填写保留理由').waitFor();
+  await field(r, '保留理由').fill('已现场核查,整改到位');
+  await r.getByRole('button', { name: '保留资格并解除撤销建议' }).click();
+  await r.getByText('已保留基地资格,撤销建议已解除。').waitFor();
+  expect(await r.getByText('建议撤销:').count()).toBe(0);
+  expect(await r.getByRole('button', { name: '保留资格并解除撤销建议' }).count()).toBe(0);
+  expect((await applicationOf(t.p.db, inst.id)).flagged).toBe(false);
 });

@@ -752,6 +752,20 @@ describe('审核 decisions: reject without a reason, a decision outside the list
     expect((await p.db('institutions').where({ id: inst.id }).first()).is_base).toBe(true);
   });
 
+  it.each([
+    ['no reason', '', '请填写保留理由'],
+    ['a blank reason', '   ', '请填写保留理由'],
+    ['an over-long reason', '留'.repeat(501), '保留理由不能超过500个字'],
+  ])('保留基地资格: refuses %s beside the field, keeps what was typed, keeps the flag', async (_l, keepReason, message) => {
+    const { app: plain } = await baseOf('approved');
+    const [app] = await p.db('base_applications').where({ id: plain.id }).update({ flagged: true, flag_reason: '2024、2025年度年审连续不合格', flagged_at: new Date() }).returning('*');
+    const res = await ra.post(`/bases/review/${app.id}/keep`, { keepReason });
+    expect(res.status).toBe(422);
+    expect(fieldError(res.text, 'keepReason')).toBe(message);
+    if (keepReason.trim()) expect(res.text).toContain(`>${keepReason}</textarea>`);
+    expect(await p.db('base_applications').where({ id: app.id }).first()).toEqual(app);
+  });
+
   async function submittedReport() {
     const { inst, app } = await baseOf('approved');
     const year = 2024;

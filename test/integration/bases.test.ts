@@ -122,6 +122,7 @@ describe('scope', () => {
     expect((await other.agent.get(`/bases/files/${fileId}`)).status).toBe(404);
     for (const path of ['/bases/review', `/bases/review/${app.id}`, '/annual-reviews/review']) expect((await other.agent.get(path)).status).toBe(403);
     expect((await other.agent.post(`/bases/review/${app.id}/revoke`, { reason: 'x' })).status).toBe(403);
+    expect((await other.agent.post(`/bases/review/${app.id}/keep`, { keepReason: 'x' })).status).toBe(403);
 
     const xiamen = p.agent();
     await login(xiamen, await createReviewer(p.db, '350200'));
@@ -129,6 +130,7 @@ describe('scope', () => {
     expect((await xiamen.get(`/bases/review/${app.id}/files/${fileId}`)).status).toBe(404);
     expect((await xiamen.post(`/bases/review/${app.id}/decide`, { decision: 'approve' })).status).toBe(404);
     expect((await xiamen.post(`/bases/review/${app.id}/revoke`, { reason: 'x' })).status).toBe(404);
+    expect((await xiamen.post(`/bases/review/${app.id}/keep`, { keepReason: 'x' })).status).toBe(404);
     expect((await xiamen.get('/bases/review')).text).not.toContain(`/bases/review/${app.id}"`);
     expect((await ra.get('/bases/review?status=pending')).text).toContain(`/bases/review/${app.id}"`);
 
@@ -136,6 +138,7 @@ describe('scope', () => {
     const auditor = p.agent();
     await login(auditor, await createUser(p.db, { role: 'auditor' }));
     expect((await auditor.post(`/bases/review/${app.id}/revoke`, { reason: 'x' })).status).toBe(403);
+    expect((await auditor.post(`/bases/review/${app.id}/keep`, { keepReason: 'x' })).status).toBe(403);
   });
 
   it('the reviewer list filters and answers htmx with the list only', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
-import { createInstitution, createReviewer, login, type TestUser } from '../helpers/fixtures';
+import { createAuditor, createInstitution, createReviewer, login, type TestUser } from '../helpers/fixtures';
 import type { Agent } from '../helpers/agent';
 import { applicationOf, applyForBase, schedule, submitReport, yearRow } from '../helpers/bases';
 import { waitFor } from '../helpers/waitFor';
@@ -162,5 +162,50 @@ describe('base application and annual reviews', () => {
     for (const y of years.filter((x) => x.year > year + 1)) expect(y.status).toBe('cancelled');
     await keepHistories('revoked', baseWorkflowId(inst.id));
     await keepHistories('fail-annual', annualReviewWorkflowId(inst.id, year));
+  });
+
+  it('the bureau keeps a flagged base with a reason; a later failed pair of years flags it again', async () => {
+    schedule(p, { year: 3, window: 120, remind: 60 });
+    const { inst, agent, app, year } = await approvedBase();
+    const failYear = async (y: number) => {
+      const row = await waitFor(`year ${y}`, () => yearRow(p.db, inst.id, y), 20_000);
+      expect((await submitReport(agent, y)).status).toBe(303);
+      expect((await reviewerAgent.post(`/annual-reviews/review/${row.id}/grade`, { grade: 'fail', reason: '培训记录不完整' })).status).toBe(303);
+    };
+    await failYear(year);
+    await failYear(year + 1);
+    expect(await applicationOf(p.db, inst.id)).toMatchObject({ flagged: true, status: 'approved' });
+    expect((await reviewerAgent.get(`/bases/review/${app.id}`)).text).toContain('保留资格并解除撤销建议');
+
+    const noReason = await reviewerAgent.post(`/bases/review/${app.id}/keep`, { keepReason: ' ' });
+    expect(noReason.status).toBe(422);
+    expect(noReason.text).toContain('请填写保留理由');
+    expect(await applicationOf(p.db, inst.id)).toMatchObject({ flagged: true });
+
+    const kept = await reviewerAgent.post(`/bases/review/${app.id}/keep`, { keepReason: '已现场核查,整改到位' });
+    expect(kept.status).toBe(303);
+    expect((await reviewerAgent.get(kept.location!)).text).toContain('已保留基地资格,撤销建议已解除。');
+    expect(await applicationOf(p.db, inst.id)).toMatchObject({ flagged: false, status: 'approved' });
+    expect((await reviewerAgent.get('/bases/review?flagged=1')).text).not.toContain(`/bases/review/${app.id}"`);
+    const logged = await p.db('audit_log').where({ event: 'base_kept', institution_id: inst.id }).first();
+    expect(logged).toMatchObject({ user_id: reviewer.id, org_id: reviewer.orgId });
+    expect(logged.detail).toMatchObject({ reason: '已现场核查,整改到位', flagReason: `${year}、${year + 1}年度年审连续不合格` });
+    const again = await reviewerAgent.post(`/bases/review/${app.id}/keep`, { keepReason: '再次保留' });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('该基地没有撤销建议');
+
+    // The auditor reads the decision, its reason and who made it in the base's history.
+    const auditor = p.agent();
+    await login(auditor, await createAuditor(p.db));
+    const timeline = await auditor.get(`/audit/workflows/${encodeURIComponent(baseWorkflowId(inst.id))}`);
+    expect(timeline.text).toContain('保留基地资格(解除撤销建议)');
+    expect(timeline.text).toContain('已现场核查,整改到位');
+
+    // Another failed year next to a failed one: flagged again, with the new pair of years.
+    await failYear(year + 2);
+    expect(await applicationOf(p.db, inst.id)).toMatchObject({ flagged: true, flag_reason: `${year + 1}、${year + 2}年度年审连续不合格` });
+
+    await revoke(app.id, inst.id, '再次连续不合格');
+    await keepHistories('kept', baseWorkflowId(inst.id));
   });
 });

@@ -7,7 +7,7 @@ import { temporal } from '@temporalio/proto';
 /**
  * Recorded histories of the base workflows (refreshed with RECORD_HISTORIES=1 npx jest
  * test/workflows/bases.test.ts): the base application's runs — review, each year's run,
- * the revocation — and annual reviews graded 合格, 不合格 and missed. They replay on
+ * a flagged base kept, the revocation — and annual reviews graded 合格, 不合格 and missed. They replay on
  * today's code; on a changed copy (reorderedBases/) every one fails.
  */
 const DIR = path.resolve(__dirname, 'histories');
@@ -22,6 +22,7 @@ describe('base workflow histories replay', () => {
         'bases-pass-run1.json', // apply → approve, continued as new
         'bases-pass-run2.json', // a year opened
         'bases-revoked-run4.json', // revoked: the loop ends
+        'bases-kept-run4.json', // a flagged base kept by the bureau (keepBase update)
         'bases-pass-annual-run1.json',
         'bases-fail-annual-run1.json',
         'bases-missed-annual-run1.json',

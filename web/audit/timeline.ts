@@ -32,6 +32,7 @@ export const MESSAGE_LABELS: Record<string, string> = {
   reportOutcomes: '上报培训成果',
   closeClass: '结班',
   revokeBase: '撤销基地资格',
+  keepBase: '保留基地资格(解除撤销建议)',
   submitReport: '提交年审报告',
   outcomesImported: '培训成果导入完成',
 };
@@ -49,6 +50,7 @@ export const ACTIVITY_LABELS: Record<string, string> = {
   closeClass: '培训班结班',
   setBaseApplicationStatus: '更新基地申请状态',
   revokeBase: '撤销基地资格',
+  keepBase: '解除撤销建议',
   openAnnualReview: '开启年度年审',
   remindAnnualReview: '提醒提交年审报告',
   markAnnualReviewOverdue: '标记年审逾期',

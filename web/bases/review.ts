@@ -11,7 +11,7 @@ import { decide, decisionSchema } from '../review/decide';
 import { audit } from '../../db/audit';
 import { decisionsOf, filesOf, findForOrg, BASE_STATUS_LABELS } from '../../db/bases';
 import { ANNUAL_STATUS_LABELS } from '../../db/annualReviews';
-import { GRADE_LABELS, baseWorkflowId, revokeBaseUpdate } from '../../workflows/baseMessages';
+import { GRADE_LABELS, baseWorkflowId, revokeBaseUpdate, keepBaseUpdate } from '../../workflows/baseMessages';
 import { sendListed } from '../attachments';
 
 /**
@@ -21,8 +21,10 @@ import { sendListed } from '../attachments';
  */
 const revokeSchema = z.object({ reason: z.string({ error: '请填写撤销原因' }).trim().min(1, '请填写撤销原因').max(500, '撤销原因不能超过500个字') });
 
+const keepSchema = z.object({ keepReason: z.string({ error: '请填写保留理由' }).trim().min(1, '请填写保留理由').max(500, '保留理由不能超过500个字') });
+
 const STATUS_FILTERS = ['pending', 'approved', 'rejected', 'withdrawn', 'revoked'];
-const DONE: Record<string, string> = { approve: '已审核通过,该机构成为继续教育基地。', reject: '已退回申请。', revoked: '已撤销该基地资格。' };
+const DONE: Record<string, string> = { approve: '已审核通过,该机构成为继续教育基地。', reject: '已退回申请。', revoked: '已撤销该基地资格。', kept: '已保留基地资格,撤销建议已解除。' };
 
 export function registerBaseReview(r: SecureRouter, deps: AppDeps) {
   r.get('/bases/review', 'review.view', async (req, res) => {
@@ -111,6 +113,23 @@ export function registerBaseReview(r: SecureRouter, deps: AppDeps) {
       return renderDetail(req, res, { problem: sent.message, values: req.body, status: 409 });
     }
     res.redirect(303, `/bases/review/${b.id}?done=revoked`);
+  });
+
+  r.post('/bases/review/:id/keep', 'review.decide', async (req, res) => {
+    const b = await load(req);
+    if (!(b.flagged && b.status === 'approved')) return renderDetail(req, res, { problem: '该基地没有撤销建议,无需处理', status: 409 });
+    const parsed = parseForm(keepSchema, req.body);
+    if (!parsed.ok) return renderDetail(req, res, { errors: parsed.errors, values: req.body, status: 422 });
+    const sent = await sendUpdate(deps, baseWorkflowId(b.institution_id), keepBaseUpdate, {
+      reason: parsed.data.keepReason,
+      actor: { userId: req.user!.id, orgId: req.user!.orgId, institutionId: null },
+    });
+    if (!sent.ok) {
+      await audit(deps.db, { event: 'base_keep', result: 'refused', userId: req.user!.id, orgId: req.user!.orgId, ip: req.ip, institutionId: b.institution_id, detail: { applicationId: b.id, refusal: sent.type } });
+      return renderDetail(req, res, { problem: sent.message, values: req.body, status: 409 });
+    }
+    if (!sent.result.cleared) return renderDetail(req, res, { problem: '该基地的撤销建议已由他人处理', status: 409 });
+    res.redirect(303, `/bases/review/${b.id}?done=kept`);
   });
 
   r.get('/bases/review/:id/files/:fileId', 'review.view', async (req, res) => {
