@@ -28,7 +28,10 @@ describe('institution dashboard', () => {
     const rejected = await insertClass(inst.id, { status: 'rejected', name: '被退回班B' });
     await insertClass(inst.id, { status: 'approved', end_date: '2000-01-02', start_date: '2000-01-01', training_year: 2000, name: '已结束未报班C' });
     const d = await insertClass(inst.id, { status: 'approved', end_date: '2999-01-02', outcomes_reported: false, name: '已通过班D', approved_at: new Date() });
+    const draft = await insertClass(inst.id, { status: 'draft', name: '草稿班E' });
+    await insertClass(inst.id, { status: 'withdrawn', name: '已撤回班F' });
     await insertClass(other.id, { status: 'pending', name: '别家的班' });
+    await insertClass(other.id, { status: 'draft', name: '别家的草稿班' });
     await insertClass(other.id, { status: 'approved', name: '别家的通过班' });
     const org = await p.db('reviewer_orgs').where({ kind: 'hr_bureau', region_code: '350100' }).first();
     await p.db('review_items').insert({ kind: 'class_declaration', workflow_id: `class-declaration:${rejected}`, round: 1, subject_id: rejected, institution_id: inst.id, org_id: org.id, title: '被退回班B', status: 'rejected', reason: '课程安排不合理', submitted_at: new Date(), decided_at: new Date() });
@@ -41,6 +44,11 @@ describe('institution dashboard', () => {
     await login(a, inst.admin);
     const res = await a.get('/dashboard');
     expect(res.status).toBe(200);
+    expect(count(res.text, 'toDeclare')).toBe(2);
+    const toDeclare = /<h2>待申报的培训班<\/h2>([\s\S]*?)<\/section>/.exec(res.text)![1];
+    expect(toDeclare).toContain(`<a href="/declarations/${draft}">草稿班E</a>`);
+    expect(toDeclare).toMatch(/已撤回班F<\/a> <span class="muted">\d{4}年度 · 已撤回/);
+    expect(toDeclare).not.toContain('别家的草稿班');
     expect({ pending: count(res.text, 'pending'), rejected: count(res.text, 'rejected'), approved: count(res.text, 'approved'), pastEnd: count(res.text, 'pastEnd'), jobs: count(res.text, 'jobs') }).toEqual({ pending: 1, rejected: 1, approved: 2, pastEnd: 1, jobs: 2 });
     expect(res.text).toContain('待审核班A');
     expect(res.text).toContain('课程安排不合理');

@@ -4,8 +4,8 @@ import { applicationOf } from '../../db/bases';
 import { trainingChartSvg } from './chart';
 
 /**
- * 工作桌面 of an institution (manual 四.1): what needs doing (declarations awaiting
- * review or returned, classes past their end without outcomes, running jobs), approved
+ * 工作桌面 of an institution (manual 四.1): what needs doing (declarations to submit,
+ * awaiting review or returned, classes past their end without outcomes, running jobs), approved
  * classes, 各年度培训数据 and the base. Every query is by institution on an index and
  * bounded (counts by status, lists of five).
  */
@@ -31,11 +31,13 @@ export async function institutionDashboard(deps: AppDeps, user: CurrentUser, wan
   const classes = () => db('training_classes').where({ institution_id: id });
   const running = ['queued', 'running'];
 
-  const [byStatus, pastEndCount, importsRunning, exportsRunning, pending, rejected, approved, pastEnd, jobs, training, base, annual] = await Promise.all([
-    classes().whereIn('status', ['pending', 'rejected', 'approved']).groupBy('status').select('status', db.raw('count(*)::int as n')),
+  const [byStatus, pastEndCount, importsRunning, exportsRunning, toDeclare, pending, rejected, approved, pastEnd, jobs, training, base, annual] = await Promise.all([
+    classes().whereIn('status', ['draft', 'withdrawn', 'pending', 'rejected', 'approved']).groupBy('status').select('status', db.raw('count(*)::int as n')),
     classes().where({ status: 'approved', outcomes_reported: false }).andWhere('end_date', '<', today).first(db.raw('count(*)::int as n')),
     db('import_jobs').where({ institution_id: id }).whereIn('status', running).first(db.raw('count(*)::int as n')),
     db('export_jobs').where({ institution_id: id }).whereIn('status', running).first(db.raw('count(*)::int as n')),
+    // 待申报 (manual 四.1): drafts and withdrawn declarations, not yet with a reviewer.
+    classes().whereIn('status', ['draft', 'withdrawn']).orderBy('updated_at', 'desc').limit(LIST).select('id', 'name', 'training_year', 'status', 'updated_at'),
     classes().where({ status: 'pending' }).orderBy('id', 'desc').limit(LIST).select('id', 'name', 'training_year', 'submitted_at'),
     classes().where({ status: 'rejected' }).orderBy('id', 'desc').limit(LIST).select('id', 'name', 'training_year', 'updated_at'),
     // The (institution, status, id) index serves this; the newest declarations are the ones still taking outcomes.
@@ -72,12 +74,14 @@ export async function institutionDashboard(deps: AppDeps, user: CurrentUser, wan
   const count = (s: string) => byStatus.find((r: { status: string }) => r.status === s)?.n ?? 0;
   return {
     counts: {
+      toDeclare: count('draft') + count('withdrawn'),
       pending: count('pending'),
       rejected: count('rejected'),
       approved: count('approved'),
       pastEnd: pastEndCount?.n ?? 0,
       jobs: (importsRunning?.n ?? 0) + (exportsRunning?.n ?? 0),
     },
+    toDeclare,
     pending,
     rejected: rejected.map((c: { id: number }) => ({ ...c, reason: reasonOf.get(c.id) ?? '' })),
     approved,
