@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Request, Response } from 'express';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { AppDeps } from '../deps';
 import type { SecureRouter } from '../router';
 import { parseForm, type FieldErrors } from '../forms';
@@ -13,11 +14,13 @@ import { decisionsOf, filesOf, findForOrg, BASE_STATUS_LABELS } from '../../db/b
 import { ANNUAL_STATUS_LABELS } from '../../db/annualReviews';
 import { GRADE_LABELS, baseWorkflowId, revokeBaseUpdate, keepBaseUpdate } from '../../workflows/baseMessages';
 import { sendListed } from '../attachments';
+import type { Actor } from '../../workflows/review';
 
 /**
  * 基地管理 for a reviewer of an HR bureau: the bases and applications of their own
  * bureau, each with its annual reviews; approve or return a pending application (the
- * shared review step decides), revoke a base with a reason. Another bureau's base is 404.
+ * shared review step decides), revoke a base with a reason or keep one flagged for
+ * revocation. Another bureau's base is 404.
  */
 const revokeSchema = z.object({ reason: z.string({ error: '请填写撤销原因' }).trim().min(1, '请填写撤销原因').max(500, '撤销原因不能超过500个字') });
 
@@ -100,18 +103,26 @@ export function registerBaseReview(r: SecureRouter, deps: AppDeps) {
     res.redirect(303, `/bases/review/${b.id}?done=${parsed.data.decision}`);
   });
 
+  /**
+   * Sends the bureau's decision on an approved base (撤销 or 保留) to its workflow; a
+   * refusal is audited and shown on the detail page (then null is returned).
+   */
+  async function sendBaseDecision<R>(req: Request, res: Response, b: { id: number; institution_id: number }, def: UpdateDefinition<R, [{ reason: string; actor: Actor }]>, reason: string, event: string) {
+    const sent = await sendUpdate(deps, baseWorkflowId(b.institution_id), def, {
+      reason,
+      actor: { userId: req.user!.id, orgId: req.user!.orgId, institutionId: null },
+    });
+    if (sent.ok) return sent.result;
+    await audit(deps.db, { event, result: 'refused', userId: req.user!.id, orgId: req.user!.orgId, ip: req.ip, institutionId: b.institution_id, detail: { applicationId: b.id, refusal: sent.type } });
+    await renderDetail(req, res, { problem: sent.message, values: req.body, status: 409 });
+    return null;
+  }
+
   r.post('/bases/review/:id/revoke', 'review.decide', async (req, res) => {
     const b = await load(req);
     const parsed = parseForm(revokeSchema, req.body);
     if (!parsed.ok) return renderDetail(req, res, { errors: parsed.errors, values: req.body, status: 422 });
-    const sent = await sendUpdate(deps, baseWorkflowId(b.institution_id), revokeBaseUpdate, {
-      reason: parsed.data.reason,
-      actor: { userId: req.user!.id, orgId: req.user!.orgId, institutionId: null },
-    });
-    if (!sent.ok) {
-      await audit(deps.db, { event: 'base_revoke', result: 'refused', userId: req.user!.id, orgId: req.user!.orgId, ip: req.ip, institutionId: b.institution_id, detail: { applicationId: b.id, refusal: sent.type } });
-      return renderDetail(req, res, { problem: sent.message, values: req.body, status: 409 });
-    }
+    if (!(await sendBaseDecision(req, res, b, revokeBaseUpdate, parsed.data.reason, 'base_revoke'))) return;
     res.redirect(303, `/bases/review/${b.id}?done=revoked`);
   });
 
@@ -120,15 +131,9 @@ export function registerBaseReview(r: SecureRouter, deps: AppDeps) {
     if (!(b.flagged && b.status === 'approved')) return renderDetail(req, res, { problem: '该基地没有撤销建议,无需处理', status: 409 });
     const parsed = parseForm(keepSchema, req.body);
     if (!parsed.ok) return renderDetail(req, res, { errors: parsed.errors, values: req.body, status: 422 });
-    const sent = await sendUpdate(deps, baseWorkflowId(b.institution_id), keepBaseUpdate, {
-      reason: parsed.data.keepReason,
-      actor: { userId: req.user!.id, orgId: req.user!.orgId, institutionId: null },
-    });
-    if (!sent.ok) {
-      await audit(deps.db, { event: 'base_keep', result: 'refused', userId: req.user!.id, orgId: req.user!.orgId, ip: req.ip, institutionId: b.institution_id, detail: { applicationId: b.id, refusal: sent.type } });
-      return renderDetail(req, res, { problem: sent.message, values: req.body, status: 409 });
-    }
-    if (!sent.result.cleared) return renderDetail(req, res, { problem: '该基地的撤销建议已由他人处理', status: 409 });
+    const kept = await sendBaseDecision(req, res, b, keepBaseUpdate, parsed.data.keepReason, 'base_keep');
+    if (!kept) return;
+    if (!kept.cleared) return renderDetail(req, res, { problem: '该基地的撤销建议已由他人处理', status: 409 });
     res.redirect(303, `/bases/review/${b.id}?done=kept`);
   });
 
