@@ -106,7 +106,7 @@ export function createBaseActivities(deps: AppDeps) {
       return db.transaction(async (trx) => {
         const now = deps.clock.now();
         const rows = await trx('annual_reviews')
-          .where({ institution_id: i.institutionId })
+          .where({ institution_id: i.institutionId, application_id: i.applicationId })
           .whereIn('status', ['open', 'pending', 'returned', 'cancelled'])
           .select('id', 'year', 'status');
         const open = rows.filter((r) => r.status !== 'cancelled');

@@ -70,8 +70,10 @@ export function filesOf(db: Db, annualReviewId: number) {
  * reviewer's queue. Called inside the transaction that records a failed year.
  */
 export async function flagAfterFailedYear(trx: Knex.Transaction, institutionId: number, year: number, now: Date): Promise<void> {
+  // Years of the same application only: a base approved again after a revocation starts afresh.
   const neighbour = await trx('annual_reviews')
     .where({ institution_id: institutionId, grade: 'fail' })
+    .whereIn('application_id', trx('annual_reviews').where({ institution_id: institutionId, year }).select('application_id'))
     .whereIn('year', [year - 1, year + 1])
     .orderBy('year')
     .first('year');

@@ -3,6 +3,8 @@ import type { Db } from './knex';
 export interface BaseApplicationRow {
   id: number;
   institution_id: number;
+  /** The application's own base-application workflow. */
+  workflow_id: string;
   org_id: number;
   name: string;
   base_type: string;
@@ -35,8 +37,9 @@ export const BASE_STATUS_LABELS: Record<string, string> = {
 /** 基地类型: the categories HR departments designate bases under. */
 export const BASE_TYPES = ['综合类', '专业技术类', '行业类', '高校类', '企业类'] as const;
 
+/** The institution's current application: its latest (earlier ones were revoked). */
 export const applicationOf = (db: Db, institutionId: number) =>
-  db<BaseApplicationRow>('base_applications').where({ institution_id: institutionId }).first();
+  db<BaseApplicationRow>('base_applications').where({ institution_id: institutionId }).orderBy('id', 'desc').first();
 
 export async function findForOrg(db: Db, orgId: number, id: unknown) {
   const n = Number(id);
@@ -57,12 +60,12 @@ export function filesOf(db: Db, applicationId: number) {
   return db('base_application_files as a').join('files as f', 'f.id', 'a.file_id').where('a.application_id', applicationId).orderBy('f.created_at').select('f.id', 'f.name', 'f.size');
 }
 
-/** The decisions on an application, newest first: from the review step's rows. */
+/** The decisions on an institution's base applications, newest first: from the review step's rows. */
 export function decisionsOf(db: Db, institutionId: number) {
   return db('review_items as r')
     .leftJoin('users as u', 'u.id', 'r.decided_by')
-    .where({ 'r.institution_id': institutionId, 'r.kind': 'base', 'r.workflow_id': `base-application:${institutionId}` })
-    .orderBy('r.round', 'desc')
+    .where({ 'r.institution_id': institutionId, 'r.kind': 'base' })
+    .orderBy([{ column: 'r.submitted_at', order: 'desc' }, { column: 'r.round', order: 'desc' }])
     .limit(20)
     .select('r.round', 'r.status', 'r.submitted_at', 'r.decided_at', 'r.reason', 'u.name as decided_by_name');
 }

@@ -39,6 +39,8 @@ export interface BaseApplicationInput {
   title: string;
   overdueAfterMs: number;
   schedule: AnnualSchedule;
+  /** After a revocation: the first year this application's base is reviewed for (the years before had their reviews). */
+  firstYearFrom?: number;
   /** Set on the runs after the approval. */
   base?: { approvedAt: number; firstYear: number; year: number; round: number; decidedBy: number | null };
 }
@@ -98,7 +100,7 @@ export async function baseApplication(input: BaseApplicationInput): Promise<Base
     });
     await review.run();
     const approvedAt = Date.now();
-    const firstYear = beijingYear(approvedAt);
+    const firstYear = Math.max(beijingYear(approvedAt), input.firstYearFrom ?? 0);
     await condition(allHandlersFinished);
     return continueAsNew<typeof baseApplication>({
       ...input,

@@ -7,7 +7,9 @@ import type { Actor } from './review';
  * layer can send them without loading workflow code. Ids only, no personal data.
  */
 
-export const baseWorkflowId = (institutionId: number) => `base-application:${institutionId}`;
+/** An institution's first base application; one made after a revocation adds its application id. */
+export const baseWorkflowId = (institutionId: number, applicationId?: number) =>
+  applicationId === undefined ? `base-application:${institutionId}` : `base-application:${institutionId}:${applicationId}`;
 export const annualReviewWorkflowId = (institutionId: number, year: number) => `annual-review:${institutionId}:${year}`;
 
 /** 撤销基地资格 by the reviewing HR bureau; the reason is required and kept in the history. */

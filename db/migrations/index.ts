@@ -13,6 +13,7 @@ import * as m010 from './20261128_010_platform';
 import * as m072 from './20261129_072_dashboard_passed_hours';
 import * as m073 from './20261201_073_review_snapshots';
 import * as m074 from './20261203_074_login_attempts';
+import * as m075 from './20261203_075_base_reapplication';
 
 /**
  * The migrations in order. Listed by import rather than read from the directory so they
@@ -33,6 +34,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261129_072_dashboard_passed_hours': m072,
   '20261201_073_review_snapshots': m073,
   '20261203_074_login_attempts': m074,
+  '20261203_075_base_reapplication': m075,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

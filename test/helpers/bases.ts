@@ -29,7 +29,8 @@ export async function applyForBase(agent: Agent, over: Record<string, string> = 
   return agent.upload('/bases/apply', formData({ ...BASE_FORM, ...over }, [{ name: '申请书.pdf', data: PDF }]));
 }
 
-export const applicationOf = (db: Db, institutionId: number) => db('base_applications').where({ institution_id: institutionId }).first();
+/** The institution's latest application (one made after a revocation comes after the revoked one). */
+export const applicationOf = (db: Db, institutionId: number) => db('base_applications').where({ institution_id: institutionId }).orderBy('id', 'desc').first();
 
 export const yearRow = (db: Db, institutionId: number, year: number) => db('annual_reviews').where({ institution_id: institutionId, year }).first();
 

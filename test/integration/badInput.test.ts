@@ -631,7 +631,7 @@ describe('继续教育基地: amend after a return (POST /bases/apply)', () => {
     const org = await p.db('reviewer_orgs').where({ kind: 'hr_bureau', region_code: '350100' }).first();
     const [app] = await p.db('base_applications')
       .insert({
-        institution_id: inst.id, org_id: org.id, name: BASE_FORM.name, base_type: BASE_FORM.baseType, field: BASE_FORM.field, facilities: BASE_FORM.facilities,
+        workflow_id: `base-application:${inst.id}`, institution_id: inst.id, org_id: org.id, name: BASE_FORM.name, base_type: BASE_FORM.baseType, field: BASE_FORM.field, facilities: BASE_FORM.facilities,
         full_time_teachers: 12, part_time_teachers: 30, annual_capacity: 5000, recent_training: BASE_FORM.recentTraining, status: 'rejected',
         applied_by: inst.admin.id, submitted_at: new Date(),
       })
@@ -715,7 +715,7 @@ describe('审核 decisions: reject without a reason, a decision outside the list
     const inst = await createInstitution(p.db, { isBase: status === 'approved' });
     const [app] = await p.db('base_applications')
       .insert({
-        institution_id: inst.id, org_id: orgId, name: `${inst.name}基地`, base_type: '综合类', field: '工程', facilities: '教室', full_time_teachers: 1,
+        workflow_id: `base-application:${inst.id}`, institution_id: inst.id, org_id: orgId, name: `${inst.name}基地`, base_type: '综合类', field: '工程', facilities: '教室', full_time_teachers: 1,
         part_time_teachers: 1, annual_capacity: 100, recent_training: '有', status, applied_by: inst.admin.id, submitted_at: new Date(),
         approved_at: status === 'approved' ? new Date() : null,
       })

@@ -96,7 +96,7 @@ describe('institution dashboard', () => {
     const inst = await createInstitution(p.db, { isBase: true });
     const org = await p.db('reviewer_orgs').where({ kind: 'hr_bureau', region_code: '350100' }).first();
     const [app] = await p.db('base_applications')
-      .insert({ institution_id: inst.id, org_id: org.id, name: '仪表盘基地', base_type: '综合类', field: '工程', facilities: '教室', full_time_teachers: 1, part_time_teachers: 1, annual_capacity: 100, recent_training: '有', status: 'approved', applied_by: inst.admin.id, submitted_at: new Date() })
+      .insert({ workflow_id: `base-application:${inst.id}`, institution_id: inst.id, org_id: org.id, name: '仪表盘基地', base_type: '综合类', field: '工程', facilities: '教室', full_time_teachers: 1, part_time_teachers: 1, annual_capacity: 100, recent_training: '有', status: 'approved', applied_by: inst.admin.id, submitted_at: new Date() })
       .returning('id');
     await p.db('annual_reviews').insert({ institution_id: inst.id, application_id: app.id, org_id: org.id, year: 2025, status: 'open', overdue: true, opened_at: new Date(), deadline_at: new Date() });
     const a = p.agent();

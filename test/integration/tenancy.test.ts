@@ -60,7 +60,7 @@ async function makeBase(inst: { id: number; name: string; admin: { id: number } 
   const name = `${inst.name}继续教育基地`;
   const [app] = await p.db('base_applications')
     .insert({
-      institution_id: inst.id, org_id: orgId, name, base_type: '综合类', field: '工程技术', facilities: '多媒体教室', full_time_teachers: 3,
+      workflow_id: `base-application:${inst.id}`, institution_id: inst.id, org_id: orgId, name, base_type: '综合类', field: '工程技术', facilities: '多媒体教室', full_time_teachers: 3,
       part_time_teachers: 5, annual_capacity: 500, recent_training: '近三年培训千人次', status: 'approved', applied_by: inst.admin.id,
       submitted_at: new Date(), approved_at: new Date(),
     })

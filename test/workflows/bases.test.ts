@@ -164,6 +164,41 @@ describe('base application and annual reviews', () => {
     await keepHistories('fail-annual', annualReviewWorkflowId(inst.id, year));
   });
 
+  it('a revoked base applies again: a new application and workflow, reviewed from the year after its last', async () => {
+    schedule(p, { year: 3, window: 120, remind: 60 });
+    const { inst, agent, app, year } = await approvedBase();
+    await waitFor('year 1', () => yearRow(p.db, inst.id, year));
+    await revoke(app.id, inst.id, '停业整顿');
+    expect((await agent.get('/bases')).text).toContain('重新申请继续教育基地');
+    expect((await agent.get('/dashboard')).text).toContain('重新申请继续教育基地');
+    // The new form starts from what the revoked application said.
+    expect((await agent.get('/bases/apply')).text).toContain(`value="${app.name}"`);
+
+    expect((await applyForBase(agent, { name: `${inst.name}基地(重新申请)` })).status).toBe(303);
+    const again = await applicationOf(p.db, inst.id);
+    expect(again).toMatchObject({ status: 'pending', workflow_id: baseWorkflowId(inst.id, again.id) });
+    expect(again.id).toBeGreaterThan(app.id);
+    // One live application at a time: applying again while this one is pending adds nothing.
+    expect((await applyForBase(agent)).status).toBe(303);
+    expect(await p.db('base_applications').where({ institution_id: inst.id }).count({ n: '*' }).first()).toEqual({ n: 2 });
+    expect(await p.db('base_applications').where({ id: app.id }).first()).toMatchObject({ status: 'revoked', revoke_reason: '停业整顿' });
+
+    await waitFor('review round', () => p.db('review_items').where({ workflow_id: again.workflow_id, round: 1, status: 'pending' }).first());
+    expect((await reviewerAgent.post(`/bases/review/${again.id}/decide`, { decision: 'approve', reason: '' })).status).toBe(303);
+    expect((await p.db('institutions').where({ id: inst.id }).first()).is_base).toBe(true);
+    expect((await agent.get('/dashboard')).text).toContain('href="/annual-reviews"');
+
+    const lastOld = Math.max(...(await p.db('annual_reviews').where({ application_id: app.id }).pluck('year')));
+    const first = await waitFor('first year of the new base', () => p.db('annual_reviews').where({ application_id: again.id }).orderBy('year').first(), 20_000);
+    expect(first).toMatchObject({ year: lastOld + 1, status: 'open' });
+    // The old years stay as the revocation left them.
+    for (const y of await p.db('annual_reviews').where({ application_id: app.id })) expect(y.status).toBe('cancelled');
+
+    expect((await reviewerAgent.post(`/bases/review/${again.id}/revoke`, { reason: '测试结束' })).status).toBe(303);
+    expect(await workflowHandle(p.deps, again.workflow_id).result()).toMatchObject({ status: 'revoked', reason: '测试结束' });
+    await keepHistories('reapplied', again.workflow_id);
+  });
+
   it('the bureau keeps a flagged base with a reason; a later failed pair of years flags it again', async () => {
     schedule(p, { year: 3, window: 120, remind: 60 });
     const { inst, agent, app, year } = await approvedBase();

@@ -23,6 +23,7 @@ describe('base workflow histories replay', () => {
         'bases-pass-run2.json', // a year opened
         'bases-revoked-run4.json', // revoked: the loop ends
         'bases-kept-run4.json', // a flagged base kept by the bureau (keepBase update)
+        'bases-reapplied-run1.json', // a revoked base's new application, reviewed from the year after its last
         'bases-pass-annual-run1.json',
         'bases-fail-annual-run1.json',
         'bases-missed-annual-run1.json',

@@ -12,7 +12,7 @@ import { decide, decisionSchema } from '../review/decide';
 import { audit } from '../../db/audit';
 import { decisionsOf, filesOf, findForOrg, BASE_STATUS_LABELS } from '../../db/bases';
 import { ANNUAL_STATUS_LABELS } from '../../db/annualReviews';
-import { GRADE_LABELS, baseWorkflowId, revokeBaseUpdate, keepBaseUpdate } from '../../workflows/baseMessages';
+import { GRADE_LABELS, revokeBaseUpdate, keepBaseUpdate } from '../../workflows/baseMessages';
 import { sendListed } from '../attachments';
 import type { Actor } from '../../workflows/review';
 
@@ -66,7 +66,7 @@ export function registerBaseReview(r: SecureRouter, deps: AppDeps) {
       filesOf(deps.db, b.id),
       decisionsOf(deps.db, b.institution_id),
       deps.db('annual_reviews').where({ institution_id: b.institution_id, org_id: b.org_id }).orderBy('year', 'desc').limit(20),
-      pendingItemOf(b.institution_id, b.org_id),
+      pendingItemOf(b.workflow_id, b.org_id),
     ]);
     res.status(o.status ?? 200).render('bases/review_detail.njk', {
       b,
@@ -84,9 +84,9 @@ export function registerBaseReview(r: SecureRouter, deps: AppDeps) {
     });
   }
 
-  const pendingItemOf = (institutionId: number, orgId: number) =>
+  const pendingItemOf = (workflowId: string, orgId: number) =>
     deps.db('review_items')
-      .where({ workflow_id: baseWorkflowId(institutionId), org_id: orgId, status: 'pending' })
+      .where({ workflow_id: workflowId, org_id: orgId, status: 'pending' })
       .orderBy('round', 'desc')
       .first('id', 'workflow_id', 'round', 'institution_id', 'overdue');
 
@@ -94,7 +94,7 @@ export function registerBaseReview(r: SecureRouter, deps: AppDeps) {
 
   r.post('/bases/review/:id/decide', 'review.decide', async (req, res) => {
     const b = await load(req);
-    const item = await pendingItemOf(b.institution_id, b.org_id);
+    const item = await pendingItemOf(b.workflow_id, b.org_id);
     if (!item) return renderDetail(req, res, { problem: '该申请当前没有待审核的事项', status: 409 });
     const parsed = parseForm(decisionSchema, req.body);
     if (!parsed.ok) return renderDetail(req, res, { errors: parsed.errors, values: req.body, status: 422 });
@@ -107,8 +107,8 @@ export function registerBaseReview(r: SecureRouter, deps: AppDeps) {
    * Sends the bureau's decision on an approved base (撤销 or 保留) to its workflow; a
    * refusal is audited and shown on the detail page (then null is returned).
    */
-  async function sendBaseDecision<R>(req: Request, res: Response, b: { id: number; institution_id: number }, def: UpdateDefinition<R, [{ reason: string; actor: Actor }]>, reason: string, event: string) {
-    const sent = await sendUpdate(deps, baseWorkflowId(b.institution_id), def, {
+  async function sendBaseDecision<R>(req: Request, res: Response, b: { id: number; institution_id: number; workflow_id: string }, def: UpdateDefinition<R, [{ reason: string; actor: Actor }]>, reason: string, event: string) {
+    const sent = await sendUpdate(deps, b.workflow_id, def, {
       reason,
       actor: { userId: req.user!.id, orgId: req.user!.orgId, institutionId: null },
     });

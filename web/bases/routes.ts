@@ -6,7 +6,8 @@ import { deleteRemovedFiles } from '../../db/files';
 import { audit } from '../../db/audit';
 import { applicationOf, decisionsOf, filesOf, BASE_STATUS_LABELS, type BaseApplicationRow } from '../../db/bases';
 import { forInstitution, ANNUAL_STATUS_LABELS } from '../../db/annualReviews';
-import { GRADE_LABELS } from '../../workflows/baseMessages';
+import { GRADE_LABELS, baseWorkflowId } from '../../workflows/baseMessages';
+import { isUniqueViolation } from '../../db/trainingBase';
 import { baseApplicationSchema, BASE_TYPE_OPTIONS, rowOf, valuesOf } from './form';
 import { checkFiles } from './attachments';
 import { isUuid, receiveAttachments, sendListed, storeFiles } from '../attachments';
@@ -26,6 +27,8 @@ const DONE: Record<string, string> = {
 };
 
 const AMENDABLE = ['rejected', 'withdrawn'];
+/** After a revocation the institution may apply again: a new application, its own workflow. */
+const reapplying = (app: BaseApplicationRow | undefined) => app?.status === 'revoked';
 
 export function registerBases(r: SecureRouter, deps: AppDeps) {
   const inst = (req: Request) => req.user!.institutionId!;
@@ -50,6 +53,7 @@ export function registerBases(r: SecureRouter, deps: AppDeps) {
       decisions: app ? await decisionsOf(deps.db, inst(req)) : [],
       years,
       amendable: !!app && AMENDABLE.includes(app.status),
+      canReapply: reapplying(app),
       done: DONE[String(req.query.done)] ?? null,
       problem: typeof req.query.problem === 'string' ? req.query.problem.slice(0, 200) : null,
       STATUS: BASE_STATUS_LABELS,
@@ -60,13 +64,16 @@ export function registerBases(r: SecureRouter, deps: AppDeps) {
 
   r.get('/bases/apply', 'profile.edit', async (req, res) => {
     const app = await applicationOf(deps.db, inst(req));
+    // A new application after a revocation starts from what the last one said, without its files.
+    if (reapplying(app)) return renderForm(req, res, { values: valuesOf(app!) });
     if (app && !AMENDABLE.includes(app.status)) return res.redirect(303, '/bases');
     await renderForm(req, res, { app, values: app ? valuesOf(app) : { name: req.user!.institution!.name } });
   });
 
   r.post('/bases/apply', 'profile.edit', receiveAttachments(deps), async (req, res) => {
     const id = inst(req);
-    const app = await applicationOf(deps.db, id);
+    const latest = await applicationOf(deps.db, id);
+    const app = reapplying(latest) ? undefined : latest;
     if (app && !AMENDABLE.includes(app.status)) return res.redirect(303, '/bases');
     const parsed = parseForm(baseApplicationSchema, req.body);
     const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
@@ -80,23 +87,28 @@ export function registerBases(r: SecureRouter, deps: AppDeps) {
 
     if (!app) {
       const orgId = await bureauFor(deps, id);
-      const newId = await deps.db.transaction(async (trx) => {
-        const [row] = await trx('base_applications')
-          .insert({ ...rowOf(data), institution_id: id, org_id: orgId, status: 'pending', applied_by: userId, submitted_at: deps.clock.now() })
-          .onConflict('institution_id')
-          .ignore()
-          .returning('id');
-        if (!row) return null;
-        await storeFiles(trx, id, userId, files, (fileId) => trx('base_application_files').insert({ application_id: row.id, file_id: fileId }));
-        await audit(trx, { event: 'base_application_submit', result: 'success', userId, institutionId: id, ip: req.ip, detail: { applicationId: row.id } });
-        return row.id as number;
-      });
-      // A second click raced the first: the first one's application stands.
-      if (newId === null) return res.redirect(303, '/bases');
+      let created: { id: number; workflowId: string } | null;
       try {
-        await startBaseApplication(deps, { id: newId, institutionId: id, orgId, name: data.name });
+        created = await deps.db.transaction(async (trx) => {
+          const { rows } = await trx.raw("select nextval(pg_get_serial_sequence('base_applications', 'id'))::int as id");
+          const newId: number = rows[0].id;
+          // The first application keeps the id institutions always had; one after a revocation is told apart by its own id.
+          const workflowId = latest ? baseWorkflowId(id, newId) : baseWorkflowId(id);
+          await trx('base_applications').insert({ ...rowOf(data), id: newId, workflow_id: workflowId, institution_id: id, org_id: orgId, status: 'pending', applied_by: userId, submitted_at: deps.clock.now() });
+          await storeFiles(trx, id, userId, files, (fileId) => trx('base_application_files').insert({ application_id: newId, file_id: fileId }));
+          await audit(trx, { event: 'base_application_submit', result: 'success', userId, institutionId: id, ip: req.ip, detail: { applicationId: newId, reapplication: !!latest } });
+          return { id: newId, workflowId };
+        });
       } catch (e) {
-        await removeApplication(newId);
+        // A second click raced the first (one live application per institution): the first one stands.
+        if (isUniqueViolation(e)) created = null;
+        else throw e;
+      }
+      if (created === null) return res.redirect(303, '/bases');
+      try {
+        await startBaseApplication(deps, { id: created.id, institutionId: id, orgId, name: data.name, workflowId: created.workflowId });
+      } catch (e) {
+        await removeApplication(created.id);
         throw e;
       }
       return res.redirect(303, '/bases?done=submitted');
@@ -116,7 +128,7 @@ export function registerBases(r: SecureRouter, deps: AppDeps) {
       return true;
     });
     if (!saved) return res.redirect(303, '/bases');
-    const sent = await resubmitBaseApplication(deps, req, data.name);
+    const sent = await resubmitBaseApplication(deps, req, app.workflow_id, data.name);
     if (!sent.ok) return res.redirect(303, `/bases?problem=${encodeURIComponent(sent.message)}`);
     await deps.db('base_applications').where({ id: app.id }).whereIn('status', AMENDABLE).update({ status: 'pending', submitted_at: deps.clock.now() });
     await audit(deps.db, { event: 'base_application_submit', result: 'success', userId, institutionId: id, ip: req.ip, detail: { applicationId: app.id, resubmit: true } });
@@ -126,7 +138,7 @@ export function registerBases(r: SecureRouter, deps: AppDeps) {
   r.post('/bases/withdraw', 'profile.edit', async (req, res) => {
     const app = await applicationOf(deps.db, inst(req));
     if (!app || app.status !== 'pending') return res.redirect(303, `/bases?problem=${encodeURIComponent('只有审核中的申请可以撤回')}`);
-    const sent = await withdrawBaseApplication(deps, req);
+    const sent = await withdrawBaseApplication(deps, req, app.workflow_id);
     if (!sent.ok) return res.redirect(303, `/bases?problem=${encodeURIComponent(sent.message)}`);
     await audit(deps.db, { event: 'base_application_withdraw', result: 'success', userId: req.user!.id, institutionId: inst(req), ip: req.ip, detail: { applicationId: app.id } });
     res.redirect(303, '/bases?done=withdrawn');

@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps';
 import { sendUpdate, startPlatformWorkflow } from '../workflows';
 import { HttpError } from '../errors';
 import { resubmitUpdate, withdrawUpdate, type Actor } from '../../workflows/review';
-import { baseWorkflowId, type AnnualSchedule } from '../../workflows/baseMessages';
+import type { AnnualSchedule } from '../../workflows/baseMessages';
 import type { baseApplication, BaseApplicationInput } from '../../workflows/baseApplication';
 
 export const actorOf = (req: Request): Actor => ({ userId: req.user!.id, orgId: null, institutionId: req.user!.institutionId });
@@ -33,7 +33,9 @@ export async function bureauFor(deps: AppDeps, institutionId: number): Promise<n
 }
 
 /** The first submission starts `base-application:<institutionId>`. */
-export async function startBaseApplication(deps: AppDeps, a: { id: number; institutionId: number; orgId: number; name: string }) {
+export async function startBaseApplication(deps: AppDeps, a: { id: number; institutionId: number; orgId: number; name: string; workflowId: string }) {
+  // A base revoked earlier reviews on from the year after the last one it had.
+  const last = await deps.db('annual_reviews').where({ institution_id: a.institutionId }).max<{ year: number | null }>('year as year').first();
   const input: BaseApplicationInput = {
     applicationId: a.id,
     institutionId: a.institutionId,
@@ -41,11 +43,12 @@ export async function startBaseApplication(deps: AppDeps, a: { id: number; insti
     title: a.name,
     overdueAfterMs: deps.config.REVIEW_OVERDUE_SECONDS * 1000,
     schedule: scheduleOf(deps),
+    ...(last?.year ? { firstYearFrom: last.year + 1 } : {}),
   };
   return startPlatformWorkflow<typeof baseApplication>(deps, {
     type: 'base_application',
     workflow: 'baseApplication',
-    workflowId: baseWorkflowId(a.institutionId),
+    workflowId: a.workflowId,
     args: [input],
     institutionId: a.institutionId,
     businessKey: String(a.institutionId),
@@ -53,8 +56,8 @@ export async function startBaseApplication(deps: AppDeps, a: { id: number; insti
   });
 }
 
-export const resubmitBaseApplication = (deps: AppDeps, req: Request, name: string) =>
-  sendUpdate(deps, baseWorkflowId(req.user!.institutionId!), resubmitUpdate, { actor: actorOf(req), title: name });
+export const resubmitBaseApplication = (deps: AppDeps, req: Request, workflowId: string, name: string) =>
+  sendUpdate(deps, workflowId, resubmitUpdate, { actor: actorOf(req), title: name });
 
-export const withdrawBaseApplication = (deps: AppDeps, req: Request) =>
-  sendUpdate(deps, baseWorkflowId(req.user!.institutionId!), withdrawUpdate, { actor: actorOf(req) });
+export const withdrawBaseApplication = (deps: AppDeps, req: Request, workflowId: string) =>
+  sendUpdate(deps, workflowId, withdrawUpdate, { actor: actorOf(req) });
