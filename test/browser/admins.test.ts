@@ -21,6 +21,7 @@ it('the admin hands 培训课程 to a new sub-admin, who changes the initial pas
   await t.logIn(page, inst.admin);
   await page.getByRole('link', { name: '角色管理' }).click();
   await page.getByRole('link', { name: '新建角色' }).click();
+  await page.getByRole('heading', { name: '新建角色' }).waitFor();
   await page.getByLabel('角色名称').fill(roleName);
   await page.getByLabel('角色描述').fill('只维护培训课程');
   await page.getByLabel('全选 培训课程').check();
@@ -33,7 +34,9 @@ it('the admin hands 培训课程 to a new sub-admin, who changes the initial pas
   // A sub-admin with that role and an initial password.
   await page.getByRole('link', { name: '账号管理' }).click();
   await page.getByRole('link', { name: '新建子管理员' }).click();
-  await page.getByLabel('登录账号').fill(loginName);
+  // The list's search box is labelled 登录账号/姓名/手机号: wait for the form, then fill by the whole label.
+  await page.getByRole('heading', { name: '新建子管理员' }).waitFor();
+  await field(page, '登录账号').fill(loginName);
   await page.getByLabel('姓名').fill('郑课程');
   await page.getByLabel('身份证号码').fill(makeIdNumber());
   await page.getByLabel('手机号').fill(makePhone());
