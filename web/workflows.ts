@@ -66,6 +66,25 @@ export function workflowHandle(deps: AppDeps, workflowId: string): WorkflowHandl
   return requireTemporal(deps).workflow.getHandle(workflowId);
 }
 
+/**
+ * Waits (bounded) until a workflow exists. A row can be written a moment before the
+ * workflow that serves it starts (an annual review opens its row, then its workflow);
+ * a person acting in between should not meet a 404.
+ */
+export async function whenStarted(deps: AppDeps, workflowId: string, withinMs = 5_000): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    try {
+      await workflowHandle(deps, workflowId).describe();
+      return true;
+    } catch (e) {
+      if (!(e instanceof WorkflowNotFoundError)) throw e;
+      if (Date.now() >= until) return false;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 export type UpdateOutcome<R> = { ok: true; result: R } | { ok: false; type: string; message: string; details: unknown };
 
 /**

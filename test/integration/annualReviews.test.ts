@@ -50,6 +50,15 @@ async function trainingOf(institutionId: number, year: number) {
 }
 
 describe('年审报告 (base side)', () => {
+  it('submitted in the moment between the year opening and its workflow starting: saved, and told to submit again shortly', async () => {
+    const { agent, rowId } = await baseWithOpenYear(); // a row whose workflow never starts
+    const res = await agent.upload(`/annual-reviews/${YEAR}`, formData({ trainingComment: '按计划开展', conditionsChange: '无变化', problems: '无', action: 'submit' }));
+    expect(res.status).toBe(303);
+    const page = await agent.get(res.location!);
+    expect(page.text).toContain('该年度年审刚刚开放,系统仍在准备中,报告内容已保存,请稍后再提交');
+    expect(await p.db('annual_reviews').where({ id: rowId }).first()).toMatchObject({ status: 'open', conditions_change: '无变化', submitted_at: null });
+  });
+
   it('shows the platform figures of the year and saves them with the report', async () => {
     const { inst, agent, rowId } = await baseWithOpenYear();
     await trainingOf(inst.id, YEAR);

@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps';
 import type { SecureRouter } from '../router';
 import { asArray, parseForm, type FieldErrors } from '../forms';
 import { notFound } from '../errors';
-import { sendUpdate } from '../workflows';
+import { sendUpdate, whenStarted } from '../workflows';
 import { deleteRemovedFiles } from '../../db/files';
 import { audit } from '../../db/audit';
 import { yearFigures } from '../../db/dashboard';
@@ -99,6 +99,9 @@ export function registerAnnualReviews(r: SecureRouter, deps: AppDeps) {
     if (req.body.action !== 'submit') return res.redirect(303, `/annual-reviews/${row.year}?done=saved`);
 
     const workflowId = annualReviewWorkflowId(row.institution_id, row.year);
+    if (!(await whenStarted(deps, workflowId))) {
+      return res.redirect(303, `/annual-reviews/${row.year}?problem=${encodeURIComponent('该年度年审刚刚开放,系统仍在准备中,报告内容已保存,请稍后再提交')}`);
+    }
     const resubmit = row.status === 'returned';
     const sent = resubmit
       ? await sendUpdate(deps, workflowId, resubmitUpdate, { actor: actorOf(req) })
