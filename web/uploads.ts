@@ -57,6 +57,9 @@ export function sendFile(res: Response, f: StoredFile & { data: Buffer }, inline
   res.set('Content-Type', f.mime);
   res.set('Content-Length', String(f.data.length));
   res.set('X-Content-Type-Options', 'nosniff');
+  // The pages' policy (object-src 'none') would blank the browser's own PDF viewer; stored
+  // files are only PDF, Office and images (checked by content), which run no script.
+  res.removeHeader('Content-Security-Policy');
   res.set('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(f.name)}`);
   res.send(f.data);
 }

@@ -60,6 +60,12 @@ export function useBrowserPlatform(opts: Parameters<typeof startPlatform>[0] = {
   let p: TestPlatform | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
+  // Anything the Content-Security-Policy blocks is a page that does not work as written.
+  const blocked: string[] = [];
+  afterEach(() => {
+    const seen = blocked.splice(0);
+    expect(seen).toEqual([]);
+  });
   beforeAll(async () => {
     p = await startPlatform(opts);
     browser = await launchBrowser();
@@ -83,7 +89,11 @@ export function useBrowserPlatform(opts: Parameters<typeof startPlatform>[0] = {
     async newPage(options) {
       const ctx = await fixture.browser.newContext(options);
       contexts.push(ctx);
-      return ctx.newPage();
+      const page = await ctx.newPage();
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) blocked.push(`${page.url()}: ${m.text()}`);
+      });
+      return page;
     },
     async logIn(page, user, until) {
       await page.goto(`${fixture.p.baseUrl}/login`);

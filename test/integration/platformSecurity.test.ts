@@ -122,6 +122,20 @@ describe('per-address rate limit', () => {
   });
 });
 
+describe('response headers', () => {
+  it('forbid inline script, framing and content sniffing on every page', async () => {
+    for (const path of ['/login', '/register', '/no-such-page']) {
+      const res = await p.agent().get(path);
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      // Nothing on the page itself needs what the policy refuses.
+      expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)|\son[a-z]+="/i);
+    }
+  });
+});
+
 describe('audit log', () => {
   it('is append-only: the database refuses UPDATE and DELETE', async () => {
     const event = uniq('test.append_only');
