@@ -399,6 +399,31 @@ describe('合计学时 on submission', () => {
     expect(await classRow(id)).toMatchObject({ status: 'pending', total_hours: 6 });
   });
 
+  it('a resubmission whose answer is lost after the workflow took it stays pending', async () => {
+    const id = await draft();
+    expect((await a.post(`/declarations/${id}/submit`)).status).toBe(303);
+    expect((await a.post(`/declarations/${id}/withdraw`)).status).toBe(303);
+    await waitFor('withdrawn', async () => (await classRow(id)).status === 'withdrawn' || undefined, 10000);
+
+    // The update reaches the workflow, then the answer is lost (as a timeout would lose it).
+    const wf = p.deps.temporal!.workflow;
+    const real = wf.getHandle.bind(wf);
+    const spy = jest.spyOn(wf, 'getHandle').mockImplementation((...args: Parameters<typeof wf.getHandle>) => {
+      const h = real(...args);
+      return { ...h, executeUpdate: async (...u: Parameters<typeof h.executeUpdate>) => {
+        await h.executeUpdate(...u);
+        throw new Error('deadline exceeded');
+      } } as typeof h;
+    });
+    try {
+      expect((await a.post(`/declarations/${id}/submit`)).status).toBe(500);
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await classRow(id)).status).toBe('pending');
+    expect(await p.db('review_items').where({ workflow_id: `class-declaration:${id}`, status: 'pending' }).first()).toBeTruthy();
+  });
+
   it('waits for a course edit in flight and counts its 学时, on the first submission and on a resubmission', async () => {
     const [course] = await p.db('courses').insert({ institution_id: c.inst.id, name: `正在修改的课程${Date.now()}`, subject_type: 'public', hours: 4, delivery: 'onsite' }).returning('id');
     const id = await draft({ courseIds: [String(course.id)] });

@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import type { AppDeps } from '../deps';
-import { sendUpdate, startPlatformWorkflow } from '../workflows';
+import { sendUpdate, startPlatformWorkflow, workflowHandle } from '../workflows';
 import { audit } from '../../db/audit';
 import { classCourses, classWorkflowId, type TrainingClass } from '../../db/classes';
-import { resubmitUpdate, withdrawUpdate } from '../../workflows/review';
+import { resubmitUpdate, reviewStateQuery, withdrawUpdate } from '../../workflows/review';
 import type { classDeclaration, ClassDeclarationInput } from '../../workflows/classDeclaration';
 import { formOptions, parseDeclaration, valuesOf } from './declarationForm';
 import { actorOf, institutionOf } from './context';
@@ -37,7 +37,8 @@ export async function submitDeclaration(deps: AppDeps, req: Request, cls: Traini
     try {
       sent = await sendUpdate(deps, workflowId, resubmitUpdate, { actor: actorOf(req), orgId: cls.reviewer_org_id ?? undefined, title: cls.name });
     } catch (e) {
-      await restore();
+      // Not answered (a timeout, a lost connection): the workflow may still have taken it.
+      if (!(await workflowPending(deps, workflowId))) await restore();
       throw e;
     }
     if (!sent.ok) {
@@ -115,4 +116,13 @@ async function markPending(deps: AppDeps, cls: TrainingClass, from: string[]): P
     const n = await trx('training_classes').where({ id: cls.id }).whereIn('status', from).update({ status: 'pending', submitted_at: now, updated_at: now, total_hours: total });
     return n > 0 ? true : '';
   });
+}
+
+/** Whether the class's review is pending as far as its workflow knows; false when that cannot be told. */
+async function workflowPending(deps: AppDeps, workflowId: string): Promise<boolean> {
+  try {
+    return (await workflowHandle(deps, workflowId).query(reviewStateQuery)).status === 'pending';
+  } catch {
+    return false;
+  }
 }
