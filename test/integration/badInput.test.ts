@@ -481,6 +481,15 @@ describe('培训班申报, 报名人员, 培训成果', () => {
     expect(await classCount()).toBe(before);
   });
 
+  it('new: a missing 培训年度 is named once, not again as a date outside "year 0"', async () => {
+    const res = await a.upload('/declarations/new', toFormData(declarationForm(c, { trainingYear: '' })));
+    expect(res.status).toBe(422);
+    expect(fieldError(res.text, 'trainingYear')).toBe('请选择培训年度');
+    expect(fieldError(res.text, 'startDate')).toBeUndefined();
+    expect(fieldError(res.text, 'endDate')).toBeUndefined();
+    expect(res.text).not.toContain('年度 0');
+  });
+
   it.each([
     ['more trainees than the site holds', () => ({ plannedCount: '61' }), 'plannedCount', '计划人数不能超过面授点可容纳人数 60 人'],
     ['an end before the start', () => ({ startDate: `${y()}-06-10`, endDate: `${y()}-06-01` }), 'endDate', '培训结束日期不能早于培训开始日期'],

@@ -14,12 +14,14 @@ import { yearClosesAt } from '../../workflows/trainingYear';
  * courses, reviewer organisations) in checkAgainstCatalogue.
  */
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
 const zDate = (label: string) =>
   z
     .string({ error: `请选择${label}` })
     .trim()
     .min(1, `请选择${label}`)
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}格式应为 年-月-日`)
+    .regex(DAY, `${label}格式应为 年-月-日`)
     .refine((v) => {
       const d = new Date(`${v}T00:00:00Z`);
       return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
@@ -56,12 +58,18 @@ export const declarationSchema = z
       if (!v.specialty) ctx.addIssue({ code: 'custom', path: ['specialty'], message: '专业科目请填写专业' });
       if (!v.series) ctx.addIssue({ code: 'custom', path: ['series'], message: '专业科目请填写系列' });
     }
-    if (v.endDate < v.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: '培训结束日期不能早于培训开始日期' });
+    // These run even when a field above failed; each compares only values that passed, so a
+    // missing 培训年度 is reported once, not again as "应在培训年度 0 年内".
+    const day = (s: unknown) => typeof s === 'string' && DAY.test(s);
+    const yearOk = Number.isInteger(v.trainingYear) && v.trainingYear >= 2000 && v.trainingYear <= 2100;
+    if (day(v.startDate) && day(v.endDate) && v.endDate < v.startDate) {
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: '培训结束日期不能早于培训开始日期' });
+    }
     // Hours count toward the year they are earned in (培训年度 is a calendar year).
-    if (Number(v.startDate.slice(0, 4)) !== v.trainingYear) {
+    if (yearOk && day(v.startDate) && Number(v.startDate.slice(0, 4)) !== v.trainingYear) {
       ctx.addIssue({ code: 'custom', path: ['startDate'], message: `培训开始日期应在培训年度 ${v.trainingYear} 年内` });
     }
-    if (Number(v.endDate.slice(0, 4)) !== v.trainingYear) {
+    if (yearOk && day(v.endDate) && Number(v.endDate.slice(0, 4)) !== v.trainingYear) {
       ctx.addIssue({ code: 'custom', path: ['endDate'], message: `培训结束日期应在培训年度 ${v.trainingYear} 年内` });
     }
   });
