@@ -1,4 +1,7 @@
 import { idNumberProblem, creditCodeProblem, passwordProblem, PHONE_RE, maskIdNumber, maskPhone } from '../../web/validation';
+import { parseForm } from '../../web/forms';
+import { decisionSchema } from '../../web/review/decide';
+import { baseApplicationSchema } from '../../web/bases/form';
 import { makeCreditCode, makeIdNumber } from '../helpers/fixtures';
 
 describe('ID number (GB 11643)', () => {
@@ -47,5 +50,18 @@ describe('phone and password', () => {
   it('masks', () => {
     expect(maskIdNumber('350102198001011234')).toBe('350102********1234');
     expect(maskPhone('13812345678')).toBe('138****5678');
+  });
+});
+
+describe('cross-field rules report only on values that passed their own rule', () => {
+  // zod runs an object's refinements after a field failed; a second, wrong message must not follow.
+  it('审核: a missing decision is named once, with no call for a 退回 reason', () => {
+    expect(parseForm(decisionSchema, { decision: '', reason: '' })).toEqual({ ok: false, errors: { decision: '请选择审核结果' } });
+    expect(parseForm(decisionSchema, { decision: 'reject', reason: '' })).toEqual({ ok: false, errors: { reason: '退回时请填写退回原因' } });
+  });
+  it('基地申请: a bad teacher count is named once, with no "合计至少为1人"', () => {
+    const form = { name: '基地', baseType: '综合类', field: '工程', facilities: '教室', annualCapacity: '5', recentTraining: '有' };
+    expect(parseForm(baseApplicationSchema, { ...form, fullTimeTeachers: '0', partTimeTeachers: 'abc' })).toEqual({ ok: false, errors: { partTimeTeachers: '兼职师资数量应为整数' } });
+    expect(parseForm(baseApplicationSchema, { ...form, fullTimeTeachers: '0', partTimeTeachers: '0' })).toEqual({ ok: false, errors: { fullTimeTeachers: '专兼职师资数量合计至少为1人' } });
   });
 });

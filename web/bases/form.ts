@@ -23,7 +23,11 @@ export const baseApplicationSchema = z
     annualCapacity: count('年培训能力(人次)', 1, 10000000),
     recentTraining: zText('近三年培训情况', 4000),
   })
-  .refine((v) => v.fullTimeTeachers + v.partTimeTeachers > 0, { path: ['fullTimeTeachers'], message: '专兼职师资数量合计至少为1人' });
+  // Runs even when a count failed on its own: judged only on two counts that passed.
+  .refine((v) => !(Number.isInteger(v.fullTimeTeachers) && Number.isInteger(v.partTimeTeachers)) || v.fullTimeTeachers + v.partTimeTeachers > 0, {
+    path: ['fullTimeTeachers'],
+    message: '专兼职师资数量合计至少为1人',
+  });
 
 export type BaseApplicationForm = z.infer<typeof baseApplicationSchema>;
 
