@@ -55,6 +55,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(csrf(deps.jwtSecret, deps.config.NODE_ENV === 'production'));
   app.use(sessionMiddleware(deps));
   app.use((req, res, next) => {
+    // Signed-in pages and files carry names, ID numbers and phones: not kept by the browser or
+    // a proxy, so Back after 退出 on a shared computer shows nothing.
+    if (req.user) res.set('Cache-Control', 'no-store');
     res.locals.user = req.user ?? null;
     res.locals.path = req.path;
     res.locals.nav = req.user ? navFor(req.user, req.path) : [];

@@ -134,6 +134,16 @@ describe('response headers', () => {
       expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)|\son[a-z]+="/i);
     }
   });
+
+  it('keep signed-in pages out of the browser cache', async () => {
+    const user = await createUser(p.db);
+    const ip = newIp();
+    const a = p.agent();
+    const { captchaId, answer } = await loginPage(a, ip);
+    expect((await a.post('/login', { login: user.loginName, password: user.password, captchaId, captcha: answer }, { headers: { 'X-Forwarded-For': ip } })).status).toBe(303);
+    expect((await a.get('/account')).headers.get('cache-control')).toBe('no-store');
+    expect((await p.agent().get('/static/app.css')).headers.get('cache-control')).toContain('max-age');
+  });
 });
 
 describe('audit log', () => {
