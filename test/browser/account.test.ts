@@ -68,3 +68,21 @@ it('机构信息管理: the admin updates contact details; a bad phone is named 
   expect(await field(page, '联系电话').inputValue()).toBe('0591-88881234');
   expect(await t.p.db('institutions').where({ id: inst.id }).first('head_name', 'contact_phone')).toEqual({ head_name: '李新负责人', contact_phone: '0591-88881234' });
 });
+
+it('pages moved through keep no copy in the browser: Back after 退出 asks the server, which wants a login', async () => {
+  const inst = await createInstitution(t.p.db);
+  const page = await t.newPage();
+  await t.logIn(page, inst.admin, /\/dashboard/);
+  await page.getByRole('navigation', { name: '导航' }).getByRole('link', { name: '账号信息' }).click();
+  await page.getByRole('heading', { name: '账号信息' }).waitFor();
+  await page.getByRole('navigation', { name: '导航' }).getByRole('link', { name: '师资管理' }).click();
+  await page.getByRole('heading', { name: '师资管理' }).waitFor();
+  // htmx keeps no page snapshots (they would hold names and ID numbers after 退出).
+  expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem('htmx-history-cache') ?? '[]').length)).toBe(0);
+
+  await page.getByRole('button', { name: '退出' }).click();
+  await page.waitForURL(/\/login$/);
+  await page.goBack();
+  await page.waitForURL(/\/login/);
+  expect(await page.getByText(inst.admin.loginName).count()).toBe(0);
+});
