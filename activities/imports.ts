@@ -128,6 +128,22 @@ export function createImportActivities(deps: AppDeps) {
       });
     },
 
+    /** The retention time has passed: the upload and its result files go, the job keeps its counts. */
+    async expireImportFiles(i: { jobId: string }): Promise<void> {
+      await db.transaction(async (trx) => {
+        const [job] = await trx('import_jobs')
+          .where({ id: i.jobId })
+          .whereNull('files_expired_at')
+          .forUpdate()
+          .select('file_id', 'success_file_id', 'failure_file_id', 'institution_id');
+        if (!job) return;
+        await trx('import_jobs').where({ id: i.jobId }).update({ file_id: null, success_file_id: null, failure_file_id: null, files_expired_at: deps.clock.now() });
+        const ids = [job.file_id, job.success_file_id, job.failure_file_id].filter(Boolean);
+        if (ids.length) await trx('files').whereIn('id', ids).delete();
+        await audit(trx, { event: 'import_files_expired', result: 'success', institutionId: job.institution_id, detail: { jobId: i.jobId, files: ids.length } });
+      });
+    },
+
     /** 面授班培训成果导入 wrote 培训档案 rows (and marked the class reported): its workflow hears of it. */
     async notifyClassOfImport(i: { jobId: string; classId: number; rows: number }): Promise<void> {
       if (!deps.temporal) throw new Error('Temporal client missing in worker deps');

@@ -28,6 +28,7 @@ const schema = z
     /** Durations of durable timers, in seconds, so demos and tests can shorten them. */
     REVIEW_OVERDUE_SECONDS: z.coerce.number().int().positive().default(15 * 24 * 3600),
     EXPORT_RETENTION_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+    IMPORT_RETENTION_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
     /** A class takes outcome reports until this long after its training year ends. */
     CLASS_CLOSE_AFTER_YEAR_SECONDS: z.coerce.number().int().positive().default(180 * 24 * 3600),
     /** Outcome reports one class-declaration run takes before it continues as new. */

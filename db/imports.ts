@@ -9,7 +9,8 @@ export interface ImportJobRow {
   id: string;
   institution_id: number;
   type: string;
-  file_id: string;
+  /** The upload; null once the job's files have expired. */
+  file_id: string | null;
   file_name: string;
   class_id: number | null;
   platform_id: number | null;
@@ -25,6 +26,7 @@ export interface ImportJobRow {
   created_by: number;
   created_at: Date;
   finished_at: Date | null;
+  files_expired_at: Date | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,7 +56,7 @@ export function importJobsQuery(db: Db, institutionId: number, type: string) {
     .orderBy('j.id', 'desc')
     .select(
       'j.id', 'j.type', 'j.file_name', 'j.status', 'j.rows_total', 'j.rows_read', 'j.rows_valid', 'j.rows_failed', 'j.success_file_id',
-      'j.failure_file_id', 'j.error', 'j.created_at', 'j.finished_at', 'u.name as user_name', 'c.name as class_name', 'p.name as platform_name',
+      'j.failure_file_id', 'j.files_expired_at', 'j.error', 'j.created_at', 'j.finished_at', 'u.name as user_name', 'c.name as class_name', 'p.name as platform_name',
     );
 }
 

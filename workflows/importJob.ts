@@ -1,15 +1,18 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
 import type { ImportActivities, ImportSummary } from '../activities/imports';
 
 /**
  * `import:<jobId>`: parse, check and commit one uploaded file, then write its success and
- * failure files. Only ids travel through the history; the rows stay in PostgreSQL.
+ * failure files; after the retention time the files go. Only ids travel through the
+ * history; the rows stay in PostgreSQL.
  */
 export interface ImportJobInput {
   jobId: string;
   type: string;
   /** The class an onsite_outcomes import reports to (its workflow is told when rows land). */
   classId: number | null;
+  /** How long the job's files are kept once it has ended; absent on jobs started before files expired. */
+  retentionMs?: number;
 }
 
 const { runImport } = proxyActivities<ImportActivities>({
@@ -19,7 +22,7 @@ const { runImport } = proxyActivities<ImportActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['ImportFileError'] },
 });
 
-const { failImport, notifyClassOfImport } = proxyActivities<ImportActivities>({
+const { failImport, notifyClassOfImport, expireImportFiles } = proxyActivities<ImportActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -27,6 +30,15 @@ const { failImport, notifyClassOfImport } = proxyActivities<ImportActivities>({
 const GENERIC_REASON = '导入过程中出现系统错误,请稍后重新上传;如多次失败请联系平台管理员';
 
 export async function importJob(input: ImportJobInput): Promise<ImportSummary> {
+  const summary = await runJob(input);
+  if (input.retentionMs) {
+    await sleep(input.retentionMs);
+    await expireImportFiles({ jobId: input.jobId });
+  }
+  return summary;
+}
+
+async function runJob(input: ImportJobInput): Promise<ImportSummary> {
   let summary: ImportSummary;
   try {
     summary = await runImport({ jobId: input.jobId });

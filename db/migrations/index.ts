@@ -14,6 +14,7 @@ import * as m072 from './20261129_072_dashboard_passed_hours';
 import * as m073 from './20261201_073_review_snapshots';
 import * as m074 from './20261203_074_login_attempts';
 import * as m075 from './20261203_075_base_reapplication';
+import * as m076 from './20261203_076_import_file_retention';
 
 /**
  * The migrations in order. Listed by import rather than read from the directory so they
@@ -35,6 +36,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_073_review_snapshots': m073,
   '20261203_074_login_attempts': m074,
   '20261203_075_base_reapplication': m075,
+  '20261203_076_import_file_retention': m076,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

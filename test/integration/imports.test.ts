@@ -6,6 +6,7 @@ import {
   addMembers, badCheckDigit, download, failureRows, idFor, institutionWithClasses, keepHistory, loadWorkbook, readXlsx, thisYear, upload, waitJob, xlsx,
 } from '../helpers/imports';
 import type { Agent } from '../helpers/agent';
+import { waitFor } from '../helpers/waitFor';
 
 /**
  * The six import types through the real path: page → upload → import:<jobId> workflow →
@@ -61,6 +62,41 @@ describe('templates', () => {
     }
     expect(notes.name).toBe('填写说明');
     expect(notes.getRow(2).getCell(1).value).toBe(header[0].replace('*', ''));
+  });
+});
+
+describe('file retention', () => {
+  it("deletes the upload and its result files after the retention time; the rows stay and the pages say so", async () => {
+    const before = p.deps.config.IMPORT_RETENTION_SECONDS;
+    p.deps.config.IMPORT_RETENTION_SECONDS = 2;
+    let up;
+    try {
+      const ids = [nextId(), nextId()];
+      const file = await xlsx([MEMBER_HEADER, [`过期${ids[0]}`, ids[0], makePhone(), ''], ['', ids[1], makePhone(), '']], { textCols: [2, 3] });
+      up = await upload(agent, `/imports/class/${t.approved.id}/new`, file, { type: 'class_members' });
+    } finally {
+      p.deps.config.IMPORT_RETENTION_SECONDS = before;
+    }
+    const job = await waitJob(p.db, up.jobId!);
+    expect(job).toMatchObject({ status: 'succeeded', rows_valid: 1, rows_failed: 1 });
+    const fileIds = [job.file_id, job.success_file_id, job.failure_file_id];
+    expect((await agent.get(`/imports/${up.jobId}/files/failure`)).status).toBe(200);
+
+    const expired = await waitFor('files expired', async () => ((await p.db('import_jobs').where({ id: up.jobId }).first())?.files_expired_at ? true : null), 20000);
+    expect(expired).toBe(true);
+    expect(await p.db('files').whereIn('id', fileIds).count({ n: '*' }).first()).toEqual({ n: 0 });
+    for (const kind of ['source', 'success', 'failure']) {
+      const res = await agent.get(`/imports/${up.jobId}/files/${kind}`);
+      expect(res.status).toBe(410);
+      expect(res.text).toContain('文件已过期');
+    }
+    expect((await agent.get(`/imports/${up.jobId}`)).text).toContain('导入文件及成功数据、失败数据已过期,已自动删除');
+    expect((await agent.get('/imports?type=class_members')).text).toContain('文件已过期删除');
+    // What was imported stays.
+    expect(await p.db('class_members').where({ class_id: t.approved.id, import_job_id: up.jobId }).count({ n: '*' }).first()).toEqual({ n: 1 });
+    expect(await p.db('audit_log').where({ event: 'import_files_expired' }).whereRaw("detail->>'jobId' = ?", [up.jobId]).first()).toBeTruthy();
+    expect(await p.deps.temporal!.workflow.getHandle(`import:${up.jobId}`).result()).toEqual({ status: 'succeeded', valid: 1, failed: 1 });
+    await keepHistory(p.deps.temporal!, 'import-job-expired', `import:${up.jobId}`);
   });
 });
 

@@ -12,7 +12,7 @@ const DIR = path.resolve(__dirname, 'histories');
 const files = fs.readdirSync(DIR).filter((f) => /^(import|export)-job-.*\.json$/.test(f));
 
 it('has a recorded history of each path', () => {
-  expect(files.sort()).toEqual(['export-job-expired.json', 'import-job-bad-file.json', 'import-job-class-members.json', 'import-job-onsite-outcomes.json']);
+  expect(files.sort()).toEqual(['export-job-expired.json', 'import-job-bad-file.json', 'import-job-class-members.json', 'import-job-expired.json', 'import-job-onsite-outcomes.json']);
 });
 
 it.each(files)('%s replays without nondeterminism', async (file) => {

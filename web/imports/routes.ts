@@ -71,6 +71,9 @@ export function registerImports(r: SecureRouter, deps: AppDeps) {
 
   r.get('/imports/:id/files/:kind', 'signed_in', async (req, res) => {
     const job = await loadJob(req);
+    if (job.files_expired_at) {
+      return res.status(410).render('errors/error.njk', { title: '文件已过期', message: '导入文件及成功数据、失败数据保存期满后已自动删除;导入的数据不受影响。' });
+    }
     const id = { source: job.file_id, success: job.success_file_id, failure: job.failure_file_id }[String(req.params.kind)];
     const f = id ? await files.read(id, inst(req)) : null;
     if (!f) throw notFound();

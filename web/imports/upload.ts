@@ -162,7 +162,7 @@ export function mountUpload(r: SecureRouter, deps: AppDeps, entry: UploadEntry) 
         type: 'import',
         workflow: 'importJob',
         workflowId: importWorkflowId(jobId),
-        args: [{ jobId, type, classId }],
+        args: [{ jobId, type, classId, retentionMs: deps.config.IMPORT_RETENTION_SECONDS * 1000 }],
         institutionId,
         businessKey: jobId,
       });
