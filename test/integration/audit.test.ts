@@ -110,7 +110,7 @@ describe('auditor', () => {
     const pages = async () => {
       const r = await a.get(`/audit/consistency?type=institution_application&q=${encodeURIComponent(wf)}`);
       expect(r.status).toBe(200);
-      expect(r.text).toContain('本页检查 1 个运行中的流程');
+      expect(r.text).toContain('本页检查 1 个运行中的审核类流程');
       return r.text;
     };
     expect(await pages()).not.toContain(`${wf}</a>`);
@@ -122,6 +122,11 @@ describe('auditor', () => {
     expect(text).toContain('业务状态:应为 pending,数据库为 active');
     await p.db('review_items').where({ id: item.id }).update({ status: 'pending' });
     await p.db('institutions').where({ id: app.institutionId }).update({ status: 'pending' });
+    // Import and export jobs have no review step: not checked, not offered as a type.
+    await p.db('workflow_runs').insert({ workflow_id: `import:${wf}`, type: 'import', business_key: wf, status: 'running', started_at: new Date() });
+    const imports = await a.get(`/audit/consistency?type=import&q=${encodeURIComponent(wf)}`);
+    expect(imports.text).toContain('本页检查 0 个运行中的审核类流程');
+    expect(imports.text).not.toContain('<option value="import"');
     await workflowHandle(p.deps, wf).terminate('test done');
   });
 

@@ -6,7 +6,7 @@ import { fetchPage, pageOf, pagerBase } from '../paging';
 import { wantsFragment } from '../render';
 import { idsIn, lookupNames, timelineOf } from './timeline';
 import { loadHistories, rawJson } from './history';
-import { checkConsistency } from './consistency';
+import { checkConsistency, REVIEW_TYPES } from './consistency';
 import { temporalUiBase } from '../../bin/config';
 
 /**
@@ -125,7 +125,7 @@ export function registerAudit(r: SecureRouter, deps: AppDeps) {
     const page = pageOf(req.query.page);
     const f = listFilter(req.query as Record<string, unknown>);
     const result = await checkConsistency(deps, { page, size: 50, type: f.type, q: f.q });
-    const types: string[] = await deps.db('workflow_runs').distinct('type').orderBy('type').pluck('type');
+    const types: string[] = (await deps.db('workflow_runs').distinct('type').orderBy('type').pluck('type')).filter((t: string) => REVIEW_TYPES.includes(t));
     res.render('audit/consistency.njk', {
       ...result,
       page,
