@@ -59,6 +59,7 @@ export const ACTIVITY_LABELS: Record<string, string> = {
   runImport: '执行导入',
   failImport: '导入失败处理',
   notifyClassOfImport: '通知培训班导入结果',
+  expireImportFiles: '导入文件过期删除',
   runExport: '执行导出',
   failExport: '导出失败处理',
   expireExport: '清理过期导出文件',
