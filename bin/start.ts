@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from './embeddedPostgres';
 import { startDevTemporal } from './devTemporal';
 import { createApp } from '../web/app';
 import { startArchiver } from '../web/audit/archive';
+import { startHousekeeping } from '../web/periodic';
 
 /**
  * `npm start`: the whole platform on one machine. PostgreSQL and Temporal come from
@@ -118,6 +119,8 @@ async function main() {
   // Closed workflows' histories are copied to PostgreSQL for the auditor.
   const archiver = startArchiver(deps);
   started.push({ name: 'history archiver', stop: archiver.stop });
+  const housekeeping = startHousekeeping(deps);
+  started.push({ name: 'housekeeping', stop: housekeeping.stop });
 
   const server = await listen(config, createApp(deps));
   started.push({

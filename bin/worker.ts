@@ -2,6 +2,7 @@ import { loadConfig, ConfigError } from './config';
 import { createDeps, closeDeps } from './runtime';
 import { createWorker } from './worker-runtime';
 import { startArchiver } from '../web/audit/archive';
+import { startHousekeeping } from '../web/periodic';
 
 /** The worker half alone, against an external PostgreSQL and Temporal. */
 async function main() {
@@ -16,8 +17,10 @@ async function main() {
   deps.logger.info('worker running', { taskQueue: deps.taskQueue });
   // Closed workflows' histories are copied to PostgreSQL for the auditor (DESIGN: histories are audit records).
   const archiver = startArchiver(deps);
+  const housekeeping = startHousekeeping(deps);
   await worker.run();
   await archiver.stop();
+  await housekeeping.stop();
   await connection.close();
   await closeDeps(deps);
 }

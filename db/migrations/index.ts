@@ -15,6 +15,7 @@ import * as m073 from './20261201_073_review_snapshots';
 import * as m074 from './20261203_074_login_attempts';
 import * as m075 from './20261203_075_base_reapplication';
 import * as m076 from './20261203_076_import_file_retention';
+import * as m077 from './20261203_077_short_lived_indexes';
 
 /**
  * The migrations in order. Listed by import rather than read from the directory so they
@@ -37,6 +38,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261203_074_login_attempts': m074,
   '20261203_075_base_reapplication': m075,
   '20261203_076_import_file_retention': m076,
+  '20261203_077_short_lived_indexes': m077,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

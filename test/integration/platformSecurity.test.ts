@@ -1,8 +1,9 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 import { createUser, uniq } from '../helpers/fixtures';
 import type { Agent } from '../helpers/agent';
 import { IP_FAILURE_LIMIT } from '../../web/auth/login';
+import { sweepShortLived } from '../../db/housekeeping';
 
 /** Login defences with the captcha ON, as in production. */
 let p: TestPlatform;
@@ -143,6 +144,28 @@ describe('response headers', () => {
     expect((await a.post('/login', { login: user.loginName, password: user.password, captchaId, captcha: answer }, { headers: { 'X-Forwarded-For': ip } })).status).toBe(303);
     expect((await a.get('/account')).headers.get('cache-control')).toBe('no-store');
     expect((await p.agent().get('/static/app.css')).headers.get('cache-control')).toContain('max-age');
+  });
+});
+
+describe('housekeeping', () => {
+  it('sweeps expired captchas, old SMS codes and old sign-in attempts, and nothing still in use', async () => {
+    const now = new Date();
+    const ago = (h: number) => new Date(now.getTime() - h * 3600_000);
+    const ip = newIp();
+    const phone = `139${String(randomInt(1e8)).padStart(8, '0')}`;
+    const [oldCaptcha, freshCaptcha] = [randomUUID(), randomUUID()];
+    await p.db('captchas').insert([{ id: oldCaptcha, answer: 'abcd', expires_at: ago(2) }, { id: freshCaptcha, answer: 'abcd', expires_at: ago(-0.05) }]);
+    await p.db('sms_codes').insert([
+      { phone, purpose: 'register', code: '111111', created_at: ago(50), expires_at: ago(49.9) },
+      { phone, purpose: 'register', code: '222222', created_at: ago(1), expires_at: ago(0.9) },
+    ]);
+    await p.db('login_attempts').insert([{ ip, at: ago(25), outcome: 'failure' }, { ip, at: ago(0.1), outcome: 'failure' }]);
+
+    const swept = await sweepShortLived(p.db, now);
+    expect(swept.captchas).toBeGreaterThanOrEqual(1);
+    expect(await p.db('captchas').whereIn('id', [oldCaptcha, freshCaptcha]).pluck('id')).toEqual([freshCaptcha]);
+    expect(await p.db('sms_codes').where({ phone }).pluck('code')).toEqual(['222222']);
+    expect(await p.db('login_attempts').where({ ip }).count({ n: '*' }).first()).toEqual({ n: 1 });
   });
 });
 

@@ -1,6 +1,7 @@
 import { historyToJson } from './historyJson';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import type { AppDeps } from '../deps';
+import { startPeriodic } from '../periodic';
 import { archiveRun, isArchived, lastArchivedClose } from '../../db/workflowHistories';
 
 /**
@@ -54,32 +55,8 @@ export async function archiveClosedWorkflows(deps: AppDeps, o: { extraQuery?: st
 }
 
 /** The archiver loop of the worker process; stop() ends it after the current pass. */
-export function startArchiver(deps: AppDeps, intervalMs = 30_000): { stop(): Promise<void> } {
-  let stopped = false;
-  let wake: (() => void) | null = null;
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        const n = await archiveClosedWorkflows(deps);
-        if (n > 0) deps.logger.info('workflow histories archived', { count: n });
-      } catch (e) {
-        deps.logger.error('archiver pass failed', { error: String((e as Error)?.stack ?? e) });
-      }
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      wake?.();
-      await loop;
-    },
-  };
-}
+export const startArchiver = (deps: AppDeps, intervalMs = 30_000) =>
+  startPeriodic(deps, 'archiver', async () => {
+    const n = await archiveClosedWorkflows(deps);
+    if (n > 0) deps.logger.info('workflow histories archived', { count: n });
+  }, intervalMs);
