@@ -34,9 +34,9 @@ export function startPeriodic(deps: AppDeps, name: string, pass: () => Promise<v
   };
 }
 
-/** Expired captchas, SMS codes and old sign-in attempts go every ten minutes. */
+/** Expired captchas, SMS codes, old sign-in attempts and revoked sessions go every ten minutes. */
 export const startHousekeeping = (deps: AppDeps, intervalMs = 10 * 60_000) =>
   startPeriodic(deps, 'housekeeping', async () => {
     const swept = await sweepShortLived(deps.db, deps.clock.now());
-    if (swept.captchas + swept.smsCodes + swept.loginAttempts > 0) deps.logger.info('short-lived rows swept', swept);
+    if (Object.values(swept).some((n) => n > 0)) deps.logger.info('short-lived rows swept', swept);
   }, intervalMs);

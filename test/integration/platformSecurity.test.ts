@@ -148,7 +148,7 @@ describe('response headers', () => {
 });
 
 describe('housekeeping', () => {
-  it('sweeps expired captchas, old SMS codes and old sign-in attempts, and nothing still in use', async () => {
+  it('sweeps expired captchas, old SMS codes, old sign-in attempts and ended sessions, and nothing still in use', async () => {
     const now = new Date();
     const ago = (h: number) => new Date(now.getTime() - h * 3600_000);
     const ip = newIp();
@@ -160,12 +160,16 @@ describe('housekeeping', () => {
       { phone, purpose: 'register', code: '222222', created_at: ago(1), expires_at: ago(0.9) },
     ]);
     await p.db('login_attempts').insert([{ ip, at: ago(25), outcome: 'failure' }, { ip, at: ago(0.1), outcome: 'failure' }]);
+    const user = await createUser(p.db);
+    const [ended, live] = [randomUUID(), randomUUID()];
+    await p.db('sessions').insert([{ id: ended, user_id: user.id, created_at: ago(3), revoked_at: ago(2) }, { id: live, user_id: user.id, created_at: ago(3) }]);
 
     const swept = await sweepShortLived(p.db, now);
     expect(swept.captchas).toBeGreaterThanOrEqual(1);
     expect(await p.db('captchas').whereIn('id', [oldCaptcha, freshCaptcha]).pluck('id')).toEqual([freshCaptcha]);
     expect(await p.db('sms_codes').where({ phone }).pluck('code')).toEqual(['222222']);
     expect(await p.db('login_attempts').where({ ip }).count({ n: '*' }).first()).toEqual({ n: 1 });
+    expect(await p.db('sessions').where({ user_id: user.id }).pluck('id')).toEqual([live]);
   });
 });
 
