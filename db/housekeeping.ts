@@ -7,8 +7,7 @@ const BATCH = 5000;
  * Rows that matter for minutes and would otherwise pile up with every page view: captchas
  * (one per login page), SMS codes (kept two days for the resend rules) and sign-in attempts
  * (the per-address limit looks back ten minutes), and sessions ended by 退出 or a password
- * change. Deleted in batches so a large backlog
- * never holds one long lock.
+ * change. Deleted in batches so a large backlog never holds one long lock.
  */
 export async function sweepShortLived(db: Db, now: Date): Promise<{ captchas: number; smsCodes: number; loginAttempts: number; sessions: number }> {
   const sweep = async (table: string, column: string, before: Date) => {

@@ -11,10 +11,10 @@ export type AttemptOutcome = 'failure' | 'passed';
 export async function reserveAttempt(db: Db, ip: string, now: Date, o: { limit: number; windowMs: number }): Promise<number | null> {
   return db.transaction(async (trx) => {
     await trx.raw("select pg_advisory_xact_lock(hashtext('login-ip:' || ?))", [ip]);
-    // The address's attempts out of the window no longer count: they go as it returns.
-    await trx('login_attempts').where({ ip }).where('at', '<=', new Date(now.getTime() - o.windowMs)).delete();
+    // Attempts out of the window no longer count; housekeeping deletes them later.
     const [{ count }] = await trx('login_attempts')
       .where({ ip })
+      .where('at', '>', new Date(now.getTime() - o.windowMs))
       .whereIn('outcome', ['pending', 'failure'])
       .count<{ count: string }[]>('* as count');
     if (Number(count) >= o.limit) return null;

@@ -11,7 +11,7 @@ export const decisionSchema = z
     reason: z.string().trim().max(500, '审核意见不能超过500个字').optional().transform((v) => v ?? ''),
   })
   // Only a 退回 needs a reason; a missing or unknown decision is reported on its own field.
-  .refine((v) => v.decision !== 'reject' || (v.reason ?? '').length > 0, { path: ['reason'], message: '退回时请填写退回原因' });
+  .refine((v) => v.decision !== 'reject' || v.reason.length > 0, { path: ['reason'], message: '退回时请填写退回原因' });
 
 export type DecisionOutcome = { ok: true; state: ReviewState } | { ok: false; message: string };
 
