@@ -1,8 +1,8 @@
-import type { AppDeps } from '../web/deps';
-import type { ReviewStatus } from '../workflows/review';
+import type { AppDeps } from '../app/deps';
+import type { ReviewStatus } from '../workflows/messages/review';
 import { audit } from '../db/audit';
 import { flagAfterFailedYear } from '../db/annualReviews';
-import { GRADE_LABELS, type Grade } from '../workflows/baseMessages';
+import { GRADE_LABELS, type Grade } from '../domain/grades';
 
 /**
  * Side effects of `annual-review:<institutionId>:<year>`: the report row's status, the

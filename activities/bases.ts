@@ -1,7 +1,7 @@
-import type { AppDeps } from '../web/deps';
-import type { ReviewStatus } from '../workflows/review';
+import type { AppDeps } from '../app/deps';
+import type { ReviewStatus } from '../workflows/messages/review';
 import { audit } from '../db/audit';
-import { annualReviewWorkflowId } from '../workflows/baseMessages';
+import { annualReviewWorkflowId } from '../workflows/messages/annualReview';
 
 /**
  * Side effects of `base-application:<institutionId>`. Each writes a target state guarded

@@ -1,5 +1,5 @@
-import type { AppDeps } from '../web/deps';
-import type { ReviewStatus } from '../workflows/review';
+import type { AppDeps } from '../app/deps';
+import type { ReviewStatus } from '../workflows/messages/review';
 import { audit } from '../db/audit';
 import { copyOutcomesToRecords } from '../db/outcomes';
 

@@ -1,11 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PoolClient } from 'pg';
-import type { AppDeps } from '../web/deps';
+import type { AppDeps } from '../app/deps';
 import { audit } from '../db/audit';
 import { createFileStore } from '../db/files';
 import { resultFileId } from './imports';
-import { XlsxOut } from './importsWriter';
+import { XlsxOut } from './xlsx';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FETCH_ROWS = 5000;

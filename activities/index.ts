@@ -1,4 +1,4 @@
-import type { AppDeps } from '../web/deps';
+import type { AppDeps } from '../app/deps';
 import { createReviewActivities } from './review';
 import { createClassActivities } from './classes';
 import { createInstitutionActivities } from './institutions';

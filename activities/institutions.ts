@@ -1,4 +1,4 @@
-import type { AppDeps } from '../web/deps';
+import type { AppDeps } from '../app/deps';
 import { audit } from '../db/audit';
 
 /**

@@ -1,5 +1,5 @@
-import type { AppDeps } from '../web/deps';
-import type { ReviewKind } from '../workflows/review';
+import type { AppDeps } from '../app/deps';
+import type { ReviewKind } from '../workflows/messages/review';
 import { audit } from '../db/audit';
 
 const KIND_LABELS: Record<ReviewKind, string> = {

@@ -9,12 +9,12 @@
  * continues as new, with the time a report takes. Figures are printed, not asserted.
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from './config';
+import { loadConfig } from '../app/config';
 import { createDeps, closeDeps } from './runtime';
 import { createWorker } from './worker-runtime';
 import { sendUpdate, startPlatformWorkflow, workflowHandle } from '../web/workflows';
-import { decideUpdate } from '../workflows/review';
-import { reportOutcomesUpdate } from '../workflows/classDeclarationMessages';
+import { decideUpdate } from '../workflows/messages/review';
+import { classWorkflowId, reportOutcomesUpdate } from '../workflows/messages/classDeclaration';
 import type { classDeclaration } from '../workflows/classDeclaration';
 
 async function main() {
@@ -37,7 +37,7 @@ async function main() {
     const [cls] = await db('training_classes')
       .insert({ institution_id: inst.id, name: `压测班${tag}`, training_year: year, subject_type: 'public', start_date: `${year}-01-02`, end_date: `${year}-01-03`, planned_count: 1, contact_name: '-', contact_phone: '13800000000', reviewer_org_id: org.id, outcome_mode: 'after_approval', status: 'pending', total_hours: 10 })
       .returning('id');
-    const workflowId = `class-declaration:${cls.id}`;
+    const workflowId = classWorkflowId(cls.id);
     await startPlatformWorkflow<typeof classDeclaration>(deps, {
       type: 'class_declaration', workflow: 'classDeclaration', workflowId, institutionId: inst.id, businessKey: String(cls.id),
       args: [{ classId: cls.id, institutionId: inst.id, orgId: org.id, title: `压测班${tag}`, outcomeMode: 'after_approval', trainingYear: year, overdueAfterMs: 3600_000, closeAfterYearEndMs: 180 * 86_400_000, maxReportsPerRun: reports }],

@@ -1,5 +1,5 @@
 import readline from 'node:readline';
-import { loadConfig, ConfigError } from './config';
+import { loadConfig, ConfigError } from '../app/config';
 import { openLocalDatabase } from './embeddedPostgres';
 import { createDb, migrateLatest, type Db } from '../db/knex';
 

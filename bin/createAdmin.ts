@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { audit } from '../db/audit';
 import { findTaken } from '../db/users';
-import { hashPassword } from '../web/auth/password';
-import { zLoginName, zPassword, zText } from '../web/validation';
+import { hashPassword } from '../domain/password';
+import { zLoginName, zPassword, zText } from '../domain/validation';
 import { askHidden, CliError, withPlatformDb } from './cli';
 
 /**

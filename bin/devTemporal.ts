@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
-import type { Config } from './config';
+import type { Config } from '../app/config';
 import { findTemporalBin, installTemporal } from './temporal';
 import { commandLine, isOrphan, isRunning, portFree, waitFor } from './processes';
 

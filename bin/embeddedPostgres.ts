@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import type { Config } from './config';
+import type { Config } from '../app/config';
 import { commandLine, isOrphan, isRunning, portFree, waitFor } from './processes';
 
 /**

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import type { Config } from './config';
+import type { Config } from '../app/config';
 import { createDb, migrateLatest } from '../db/knex';
-import { OutboxSmsSender } from '../activities/sms';
-import { createLogger, type Logger } from '../web/logger';
-import { systemClock, type AppDeps, type Clock } from '../web/deps';
+import { OutboxSmsSender } from '../app/sms';
+import { createLogger, type Logger } from '../app/logger';
+import { systemClock, type AppDeps, type Clock } from '../app/deps';
 
 /** In development the JWT secret is generated once into the data dir and reused. */
 export function resolveJwtSecret(config: Config): string {

@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/knex';
 import { audit } from '../db/audit';
-import { hashPassword } from '../web/auth/password';
-import { creditCodeCheckChar, passwordProblem } from '../web/validation';
+import { hashPassword } from '../domain/password';
+import { creditCodeCheckChar, passwordProblem } from '../domain/validation';
 import { CliError, withPlatformDb } from './cli';
 
 /**

@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadConfig, ConfigError, type Config } from './config';
+import { loadConfig, ConfigError, type Config } from '../app/config';
 import { createDeps, closeDeps } from './runtime';
 import { createWorker } from './worker-runtime';
 import { startEmbeddedPostgres } from './embeddedPostgres';
 import { startDevTemporal } from './devTemporal';
 import { createApp } from '../web/app';
-import { startArchiver } from '../web/audit/archive';
-import { startHousekeeping } from '../web/periodic';
+import { startArchiver } from './archive';
+import { startHousekeeping } from './periodic';
 
 /**
  * `npm start`: the whole platform on one machine. PostgreSQL and Temporal come from

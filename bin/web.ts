@@ -1,4 +1,4 @@
-import { loadConfig, ConfigError } from './config';
+import { loadConfig, ConfigError } from '../app/config';
 import { createDeps, closeDeps } from './runtime';
 import { createApp } from '../web/app';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { AppDeps } from '../web/deps';
+import type { AppDeps } from '../app/deps';
 import { createActivities } from '../activities';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');

@@ -1,8 +1,8 @@
-import { loadConfig, ConfigError } from './config';
+import { loadConfig, ConfigError } from '../app/config';
 import { createDeps, closeDeps } from './runtime';
 import { createWorker } from './worker-runtime';
-import { startArchiver } from '../web/audit/archive';
-import { startHousekeeping } from '../web/periodic';
+import { startArchiver } from './archive';
+import { startHousekeeping } from './periodic';
 
 /** The worker half alone, against an external PostgreSQL and Temporal. */
 async function main() {

@@ -40,7 +40,6 @@ export interface TrainingClass {
 export const EDITABLE: ClassStatus[] = ['draft', 'rejected', 'withdrawn'];
 export const isEditable = (s: ClassStatus) => EDITABLE.includes(s);
 
-export const classWorkflowId = (classId: number) => `class-declaration:${classId}`;
 
 export async function findClass(db: Db | Knex.Transaction, institutionId: number, id: unknown): Promise<TrainingClass | null> {
   const n = Number(id);
@@ -74,10 +73,10 @@ export async function classAttachments(db: Db, classId: number) {
 }
 
 /** Every review round of the class's workflow, newest first: each rejection keeps its reason. */
-export async function reviewRounds(db: Db, classId: number) {
+export async function reviewRounds(db: Db, workflowId: string) {
   return db('review_items as r')
     .leftJoin('reviewer_orgs as o', 'o.id', 'r.org_id')
-    .where({ 'r.workflow_id': classWorkflowId(classId) })
+    .where({ 'r.workflow_id': workflowId })
     .orderBy('r.round', 'desc')
     .select('r.round', 'r.status', 'r.submitted_at', 'r.decided_at', 'r.reason', 'r.overdue', 'o.name as org_name');
 }

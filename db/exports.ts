@@ -2,7 +2,6 @@ import type { Db } from './knex';
 import { isUuid } from './imports';
 
 /** Export jobs of one institution (导出任务查看). */
-export const exportWorkflowId = (jobId: string) => `export:${jobId}`;
 
 export async function findExportJob(db: Db, institutionId: number, id: unknown) {
   if (!isUuid(id)) return null;

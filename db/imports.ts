@@ -32,7 +32,6 @@ export interface ImportJobRow {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
 
-export const importWorkflowId = (jobId: string) => `import:${jobId}`;
 
 /** The job with what its page shows beside it: who uploaded it, its class or platform. */
 export async function findImportJob(db: Db, institutionId: number, id: unknown) {

@@ -38,7 +38,6 @@ export type ApplicationFields = Pick<
 /** What the admin maintains after approval (机构信息管理). */
 export type ProfileFields = Pick<Institution, 'headName' | 'contactName' | 'contactPhone' | 'email' | 'address'>;
 
-export const applicationWorkflowId = (institutionId: number) => `institution-application:${institutionId}`;
 
 const toInstitution = (r: Record<string, any>): Institution => ({
   id: r.id,
@@ -147,11 +146,11 @@ export async function hasAttachment(db: Db, institutionId: number, fileId: strin
 }
 
 /** Every round of the application: the decision, its reason, and who made it. */
-export async function applicationRounds(db: Db, institutionId: number) {
+export async function applicationRounds(db: Db, workflowId: string) {
   return db('review_items as r')
     .leftJoin('users as u', 'u.id', 'r.decided_by')
     .leftJoin('reviewer_orgs as o', 'o.id', 'r.org_id')
-    .where({ 'r.workflow_id': applicationWorkflowId(institutionId) })
+    .where({ 'r.workflow_id': workflowId })
     .orderBy('r.round', 'desc')
     .select('r.round', 'r.status', 'r.overdue', 'r.submitted_at', 'r.decided_at', 'r.reason', 'u.name as decided_by_name', 'u.role as decided_by_role', 'o.name as org_name');
 }

@@ -1,5 +1,5 @@
 import type { Db } from './knex';
-import { REGIONS, PROVINCE_CODE } from '../web/regions';
+import { REGIONS, PROVINCE_CODE } from '../domain/regions';
 
 /** Reviewer organisations and the reviewer/auditor accounts the platform admin keeps. */
 

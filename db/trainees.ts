@@ -1,6 +1,6 @@
 import type { Db } from './knex';
 import { likePrefix } from './classes';
-import { MAX_PAGE, PAGE_SIZE } from '../web/paging';
+import { MAX_PAGE, PAGE_SIZE } from '../domain/paging';
 
 /**
  * 培训人员 (manual 3.4): people this institution trained, from its 培训档案 and its

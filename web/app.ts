@@ -2,7 +2,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../app/deps';
 import { SecureRouter } from './router';
 import { AREAS } from './areas';
 import { csrf } from './auth/csrf';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Request, RequestHandler, Response } from 'express';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../app/deps';
 import { type FileKind, checkKind, fileName, sendFile, uploader } from './uploads';
 import { createFileStore } from '../db/files';
 import { notFound } from './errors';

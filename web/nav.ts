@@ -1,5 +1,5 @@
-import type { CurrentUser } from './deps';
-import type { Permission } from './permissions';
+import type { CurrentUser } from '../app/deps';
+import type { Permission } from '../domain/permissions';
 
 export interface NavItem {
   label: string;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import type { Express, Request } from 'express';
-import { maskIdNumber, maskPhone } from './validation';
+import { maskIdNumber, maskPhone } from '../domain/validation';
 
 export const TEMPLATES_DIR = path.resolve(__dirname, '../templates');
 

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import type { Permission } from './permissions';
+import type { Permission } from '../domain/permissions';
 import { requireGuard } from './auth/guard';
 
 /**

@@ -4,7 +4,7 @@ import type { FieldErrors } from './forms';
 import { forbidden } from './errors';
 import { wantsFragment } from './render';
 import { pageOf, pagerBase } from './paging';
-import { PHONE_RE } from './validation';
+import { PHONE_RE } from '../domain/validation';
 
 /**
  * What the base-data pages (courses, teachers, connections) share: the institution in

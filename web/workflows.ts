@@ -7,9 +7,9 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Workflow } from '@temporalio/common';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../app/deps';
 import { HttpError } from './errors';
-import { roundOpenUpdate } from '../workflows/review';
+import { roundOpenUpdate } from '../workflows/messages/review';
 
 /**
  * Starts a platform workflow and records it for the auditor's list. The business id is

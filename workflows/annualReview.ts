@@ -1,36 +1,16 @@
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { AnnualReviewActivities } from '../activities/annualReviews';
-import { Review, refuse } from './review';
-import { BaseRefusal, GRADES, annualReviewStateQuery, submitReportUpdate, type AnnualReviewState } from './baseMessages';
+import { Review } from './review';
+import { refuse } from './messages/review';
+import { BaseRefusal } from './messages/baseApplication';
+import { GRADES } from './messages/annualReview';
+import { annualReviewStateQuery, submitReportUpdate, type AnnualReviewState } from './messages/annualReview';
+import { QUICK_ACTIVITY } from './activityOptions';
+import type { AnnualReviewInput, AnnualReviewResult } from './messages/annualReview';
 
-/**
- * `annual-review:<institutionId>:<year>`: one base's report for one year. Open from the
- * start; a reminder goes out before the deadline; a missed deadline shows the year as
- * overdue to the reviewer, and a report still missing when the next year opens counts as
- * 不合格. A submitted report goes through the shared review step, where an approval
- * carries the grade (优秀/合格/不合格, 不合格 with a reason) and a rejection is 退回修改.
- */
-export interface AnnualReviewInput {
-  annualReviewId: number;
-  institutionId: number;
-  orgId: number;
-  year: number;
-  title: string;
-  remindAt: number;
-  deadlineAt: number;
-  /** No report by then: the year is missed. */
-  closesAt: number;
-  /** A report returned for amendment must come back within this time. */
-  amendWithinMs: number;
-  overdueAfterMs: number;
-}
 
-export type AnnualReviewResult = { year: number; grade: string; missed: boolean };
 
-const acts = proxyActivities<AnnualReviewActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const acts = proxyActivities<AnnualReviewActivities>(QUICK_ACTIVITY);
 
 export async function annualReview(input: AnnualReviewInput): Promise<AnnualReviewResult> {
   const { annualReviewId, institutionId, year } = input;

@@ -10,47 +10,18 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { BaseActivities } from '../activities/bases';
-import { Refusal, Review, refuse, settledReview } from './review';
-import {
-  BaseRefusal,
-  annualReviewWorkflowId,
-  baseStateQuery,
-  beijingYear,
-  reportOpensAt,
-  revokeBaseUpdate,
-  keepBaseUpdate,
-  type AnnualSchedule,
-  type BaseState,
-} from './baseMessages';
+import { Refusal, refuse } from './messages/review';
+import { Review, settledReview } from './review';
+import { BaseRefusal, baseStateQuery, revokeBaseUpdate, keepBaseUpdate, type BaseState } from './messages/baseApplication';
+import { annualReviewWorkflowId } from './messages/annualReview';
+import { beijingYear, reportOpensAt, type AnnualSchedule } from './messages/calendar';
 import { annualReview } from './annualReview';
+import { QUICK_ACTIVITY } from './activityOptions';
+import type { BaseApplicationInput, BaseApplicationResult } from './messages/baseApplication';
 
-/**
- * `base-application:<institutionId>` (manual 4.1): the region's HR bureau reviews the
- * application through the shared review step; once approved the institution is a base
- * and, each year, this workflow opens that year's annual review as a child workflow,
- * then continues as new for the next year, so its history stays one year long. It ends
- * only when the bureau revokes the base.
- */
-export interface BaseApplicationInput {
-  applicationId: number;
-  institutionId: number;
-  orgId: number;
-  /** The base's name, for the reviewer's queue. */
-  title: string;
-  overdueAfterMs: number;
-  schedule: AnnualSchedule;
-  /** After a revocation: the first year this application's base is reviewed for (the years before had their reviews). */
-  firstYearFrom?: number;
-  /** Set on the runs after the approval. */
-  base?: { approvedAt: number; firstYear: number; year: number; round: number; decidedBy: number | null };
-}
 
-export type BaseApplicationResult = { status: 'revoked'; revokedBy: number; reason: string };
 
-const acts = proxyActivities<BaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const acts = proxyActivities<BaseActivities>(QUICK_ACTIVITY);
 
 export async function baseApplication(input: BaseApplicationInput): Promise<BaseApplicationResult> {
   const { applicationId, institutionId, orgId } = input;

@@ -7,52 +7,22 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ClassActivities } from '../activities/classes';
-import { Review, refuse, settledReview } from './review';
-import { yearClosesAt } from './trainingYear';
+import { Review, settledReview } from './review';
+import { refuse } from './messages/review';
+import { yearClosesAt } from './messages/calendar';
 import {
+  ClassRefusal,
   classStateQuery,
   closeClassUpdate,
   outcomesImportedSignal,
   reportOutcomesUpdate,
+  type ClassDeclarationInput,
+  type ClassDeclarationResult,
   type ClassDeclarationState,
-} from './classDeclarationMessages';
+} from './messages/classDeclaration';
+import { QUICK_ACTIVITY } from './activityOptions';
 
-/**
- * `class-declaration:<classId>` (manual 2.1/2.2): the shared review step routed to the
- * chosen 审核单位; once approved, outcomes attached to the declaration (同步上报) become
- * 培训档案 records, and the class then takes outcome reports (manual entry or import,
- * no review) until 结班 or a set time after its training year ends. Runs continue as new
- * after a number of reports, so a busy class never grows a large history.
- */
-export interface ClassDeclarationInput {
-  classId: number;
-  institutionId: number;
-  orgId: number;
-  /** The class's name, shown in the reviewer's queue. */
-  title: string;
-  outcomeMode: 'with_declaration' | 'after_approval';
-  trainingYear: number;
-  overdueAfterMs: number;
-  /** Reports are still taken this long after 31 December of the training year (Beijing time). */
-  closeAfterYearEndMs: number;
-  /** Outcome reports one run takes before it continues as new. */
-  maxReportsPerRun: number;
-  /** Set on runs that continue an approved class: the review is behind it. */
-  approved?: { round: number; orgId: number; decidedBy: number | null; reportsBefore: number };
-}
-
-export type ClassDeclarationResult = 'closed' | 'expired' | 'abandoned';
-
-const acts = proxyActivities<ClassActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
-
-export const ClassRefusal = {
-  notCollecting: 'ClassNotCollecting',
-  notOwner: 'NotClassOwner',
-  badReport: 'BadOutcomeReport',
-} as const;
+const acts = proxyActivities<ClassActivities>({ ...QUICK_ACTIVITY, startToCloseTimeout: '1 minute' });
 
 export async function classDeclaration(input: ClassDeclarationInput): Promise<ClassDeclarationResult> {
   const { classId, institutionId } = input;

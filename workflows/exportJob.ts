@@ -1,24 +1,11 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { ExportActivities } from '../activities/exports';
+import { longActivity, QUICK_ACTIVITY } from './activityOptions';
+import type { ExportJobInput } from './messages/exportJob';
 
-/**
- * `export:<jobId>`: stream the rows into an xlsx, keep it for the retention time, then
- * remove it. The timer is the workflow's, so the file goes even if nobody looks again.
- */
-export interface ExportJobInput {
-  jobId: string;
-  retentionMs: number;
-}
 
-const { runExport } = proxyActivities<ExportActivities>({
-  startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
-});
-const { failExport, expireExport } = proxyActivities<ExportActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { runExport } = proxyActivities<ExportActivities>(longActivity('1 hour'));
+const { failExport, expireExport } = proxyActivities<ExportActivities>({ ...QUICK_ACTIVITY, startToCloseTimeout: '1 minute' });
 
 export async function exportJob(input: ExportJobInput): Promise<'expired' | 'failed'> {
   try {

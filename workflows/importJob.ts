@@ -1,31 +1,12 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
 import type { ImportActivities, ImportSummary } from '../activities/imports';
+import { longActivity, QUICK_ACTIVITY } from './activityOptions';
+import type { ImportJobInput } from './messages/importJob';
 
-/**
- * `import:<jobId>`: parse, check and commit one uploaded file, then write its success and
- * failure files; after the retention time the files go. Only ids travel through the
- * history; the rows stay in PostgreSQL.
- */
-export interface ImportJobInput {
-  jobId: string;
-  type: string;
-  /** The class an onsite_outcomes import reports to (its workflow is told when rows land). */
-  classId: number | null;
-  /** How long the job's files are kept once it has ended; absent on jobs started before files expired. */
-  retentionMs?: number;
-}
 
-const { runImport } = proxyActivities<ImportActivities>({
-  startToCloseTimeout: '2 hours',
-  // A dead worker is noticed within this; the retry resumes from the last heartbeat.
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['ImportFileError'] },
-});
+const { runImport } = proxyActivities<ImportActivities>(longActivity('2 hours', ['ImportFileError']));
 
-const { failImport, notifyClassOfImport, expireImportFiles } = proxyActivities<ImportActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { failImport, notifyClassOfImport, expireImportFiles } = proxyActivities<ImportActivities>({ ...QUICK_ACTIVITY, startToCloseTimeout: '1 minute' });
 
 const GENERIC_REASON = '导入过程中出现系统错误,请稍后重新上传;如多次失败请联系平台管理员';
 

@@ -1,27 +1,11 @@
 import { allHandlersFinished, condition, proxyActivities } from '@temporalio/workflow';
 import type { InstitutionActivities } from '../activities/institutions';
 import { Review } from './review';
+import { QUICK_ACTIVITY } from './activityOptions';
+import type { InstitutionApplicationInput } from './messages/institutionApplication';
 
-/**
- * `institution-application:<institutionId>` (manual 三): the region's HR bureau reviews
- * the application; a rejected or withdrawn one waits for the amended resubmission and
- * goes on in the same workflow. Approval makes the institution active and its applicant
- * the institution admin, before the reviewer's decision is answered, so both sides see
- * the result on their next page.
- */
-export interface InstitutionApplicationInput {
-  institutionId: number;
-  /** The HR bureau of the institution's region. */
-  orgId: number;
-  /** The institution's name, for the reviewer's queue. */
-  title: string;
-  overdueAfterMs: number;
-}
 
-const acts = proxyActivities<InstitutionActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const acts = proxyActivities<InstitutionActivities>(QUICK_ACTIVITY);
 
 export async function institutionApplication(input: InstitutionApplicationInput): Promise<'approved' | 'abandoned'> {
   const { institutionId } = input;

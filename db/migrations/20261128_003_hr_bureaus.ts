@@ -1,5 +1,20 @@
 import type { Knex } from 'knex';
-import { REGIONS, PROVINCE_CODE } from '../../web/regions';
+
+// The regions as they were when this migration was written: a migration never follows
+// later edits of domain/regions.ts, so replaying it gives the same rows it gave then.
+const PROVINCE_CODE = '350000';
+const REGIONS = [
+  { code: '350100', name: '福州市' },
+  { code: '350200', name: '厦门市' },
+  { code: '350300', name: '莆田市' },
+  { code: '350400', name: '三明市' },
+  { code: '350500', name: '泉州市' },
+  { code: '350600', name: '漳州市' },
+  { code: '350700', name: '南平市' },
+  { code: '350800', name: '龙岩市' },
+  { code: '350900', name: '宁德市' },
+  { code: '350128', name: '平潭综合实验区' },
+];
 
 /**
  * Fujian's HR bureaus are facts of the province, not demo data: each region's

@@ -3,7 +3,7 @@ import { createInstitution, createReviewer, login, makeIdNumber, uniq, type Test
 import { field, navLinks, useBrowserPlatform } from '../helpers/browser';
 import { PDF, applicationOf, applyForBase } from '../helpers/bases';
 import { waitFor } from '../helpers/waitFor';
-import { baseWorkflowId } from '../../workflows/baseMessages';
+import { baseWorkflowId } from '../../workflows/messages/baseApplication';
 
 /**
  * In a browser, by the labels a person reads: an institution applies to be a base, a

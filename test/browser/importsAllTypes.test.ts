@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { makePhone, uniq } from '../helpers/fixtures';
 import { htmxSettled, useBrowserPlatform } from '../helpers/browser';
 import { badCheckDigit, institutionWithClasses, nthId, readXlsx, thisYear, xlsx, type Cell } from '../helpers/imports';
-import { headerText, IMPORT_SPECS, type ImportType } from '../../activities/importsSpec';
+import { headerText, IMPORT_SPECS, type ImportType } from '../../activities/imports/spec';
 
 /**
  * The five imports other than 班级人员 (imports.test.ts), each from the place the app

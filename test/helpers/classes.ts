@@ -1,7 +1,7 @@
 import type { Db } from '../../db/knex';
-import type { AppDeps } from '../../web/deps';
+import type { AppDeps } from '../../app/deps';
 import { sendUpdate } from '../../web/workflows';
-import { decideUpdate } from '../../workflows/review';
+import { decideUpdate } from '../../workflows/messages/review';
 import { createInstitution, createReviewer, uniq, makePhone, type TestUser } from './fixtures';
 
 /**

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../../db/knex';
-import { hashPassword } from '../../web/auth/password';
-import { creditCodeCheckChar } from '../../web/validation';
+import { hashPassword } from '../../domain/password';
+import { creditCodeCheckChar } from '../../domain/validation';
 import type { Agent } from './agent';
 
 export const PASSWORD = 'Passw0rd!';

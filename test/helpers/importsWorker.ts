@@ -1,7 +1,7 @@
-import { loadConfig } from '../../bin/config';
+import { loadConfig } from '../../app/config';
 import { createDeps } from '../../bin/runtime';
 import { createWorker } from '../../bin/worker-runtime';
-import { silentLogger } from '../../web/logger';
+import { silentLogger } from '../../app/logger';
 
 /**
  * A platform worker in a process of its own, so a test can SIGKILL it in the middle of

@@ -1,8 +1,10 @@
 import type { Db } from '../../db/knex';
-import type { AppDeps } from '../../web/deps';
+import type { AppDeps } from '../../app/deps';
 import { startPlatformWorkflow } from '../../web/workflows';
-import { applicationWorkflowId, bureauFor } from '../../db/institutions';
-import type { InstitutionApplicationInput, institutionApplication } from '../../workflows/institutionApplication';
+import { applicationWorkflowId } from '../../workflows/messages/institutionApplication';
+import { bureauFor } from '../../db/institutions';
+import type { InstitutionApplicationInput } from '../../workflows/messages/institutionApplication';
+import type { institutionApplication } from '../../workflows/institutionApplication';
 import { createUser, makeCreditCode, makePhone, uniq, type TestUser } from './fixtures';
 import { waitFor } from './waitFor';
 

@@ -4,14 +4,14 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
-import { loadConfig, type Config } from '../../bin/config';
+import { loadConfig, type Config } from '../../app/config';
 import { connectTemporal } from '../../bin/runtime';
 import { createWorker } from '../../bin/worker-runtime';
 import { createDb, type Db } from '../../db/knex';
-import { OutboxSmsSender } from '../../activities/sms';
-import { silentLogger } from '../../web/logger';
+import { OutboxSmsSender } from '../../app/sms';
+import { silentLogger } from '../../app/logger';
 import { createApp } from '../../web/app';
-import type { AppDeps, Clock } from '../../web/deps';
+import type { AppDeps, Clock } from '../../app/deps';
 import { Agent } from './agent';
 
 /** A clock tests can move: starts at real time, advances on request. */

@@ -2,7 +2,7 @@ import { startPlatform, type TestPlatform } from '../helpers/platform';
 import { createInstitution, createReviewer, login, makeIdNumber, type TestUser } from '../helpers/fixtures';
 import type { Agent } from '../helpers/agent';
 import { PDF, formData } from '../helpers/bases';
-import { annualReviewWorkflowId } from '../../workflows/baseMessages';
+import { annualReviewWorkflowId } from '../../workflows/messages/annualReview';
 
 /**
  * 年审报告 form and grading form over HTTP, on rows made directly (no workflow needed for

@@ -4,9 +4,9 @@ import { pendingApplication, roundOpened, startApplication } from '../helpers/in
 import { waitFor } from '../helpers/waitFor';
 import { workflowHandle } from '../../web/workflows';
 import { routeRegistry } from '../../web/router';
-import { archiveClosedWorkflows } from '../../web/audit/archive';
-import { historyFromJson } from '../../web/audit/historyJson';
-import { decideUpdate, resubmitUpdate, type Actor } from '../../workflows/review';
+import { archiveClosedWorkflows } from '../../bin/archive';
+import { historyFromJson } from '../../app/historyJson';
+import { decideUpdate, resubmitUpdate, type Actor } from '../../workflows/messages/review';
 import type { Agent } from '../helpers/agent';
 
 let p: TestPlatform;

@@ -10,8 +10,10 @@ import { insertCourseRow, insertPlatformRow, insertSiteRow, insertTeacherRow, ty
 import { xlsx } from '../helpers/imports';
 import type { Agent } from '../helpers/agent';
 import { createFileStore } from '../../db/files';
-import { addAttachment, applicationWorkflowId } from '../../db/institutions';
-import { annualReviewWorkflowId, baseWorkflowId } from '../../workflows/baseMessages';
+import { addAttachment } from '../../db/institutions';
+import { applicationWorkflowId } from '../../workflows/messages/institutionApplication';
+import { annualReviewWorkflowId } from '../../workflows/messages/annualReview';
+import { baseWorkflowId } from '../../workflows/messages/baseApplication';
 
 /**
  * The quality bar for every form: bad input is answered with a 4xx page that names the

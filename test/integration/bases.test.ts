@@ -3,7 +3,7 @@ import { createInstitution, createReviewer, createUser, login, type TestUser } f
 import type { Agent } from '../helpers/agent';
 import { BASE_FORM, PDF, applicationOf, applyForBase, formData } from '../helpers/bases';
 import { waitFor } from '../helpers/waitFor';
-import { baseWorkflowId } from '../../workflows/baseMessages';
+import { baseWorkflowId } from '../../workflows/messages/baseApplication';
 
 /**
  * 继续教育基地申请 over HTTP: bad input stays on the form with the field named, nothing

@@ -3,7 +3,7 @@ import { startPlatform, type TestPlatform } from '../helpers/platform';
 import { createReviewer, login, makeIdNumber } from '../helpers/fixtures';
 import { insertClass, institutionWithCatalogue, type Catalogue } from '../helpers/classes';
 import { routeRegistry } from '../../web/router';
-import { maskIdNumber } from '../../web/validation';
+import { maskIdNumber } from '../../domain/validation';
 import type { Agent } from '../helpers/agent';
 
 /**

@@ -3,7 +3,7 @@ import { createInstitution, createReviewer, createUser, login, makeCreditCode, m
 import { PDF, PNG, roundOpened } from '../helpers/institutions';
 import type { Agent } from '../helpers/agent';
 import { createSubAdmin } from '../helpers/admins';
-import { applicationWorkflowId } from '../../db/institutions';
+import { applicationWorkflowId } from '../../workflows/messages/institutionApplication';
 
 let p: TestPlatform;
 let reviewer: TestUser;

@@ -3,7 +3,7 @@ import { createAuditor, createInstitution, createReviewer, createUser, login, ty
 import { createRole, createSubAdmin } from '../helpers/admins';
 import type { Agent, AgentResponse } from '../helpers/agent';
 import { routeRegistry, type RouteInfo } from '../../web/router';
-import { INSTITUTION_PERMISSIONS, isInstitutionPermission, type StaffPermission } from '../../web/permissions';
+import { INSTITUTION_PERMISSIONS, isInstitutionPermission, type StaffPermission } from '../../domain/permissions';
 
 /**
  * The route-by-route permission test. It walks `routeRegistry` as createApp filled it,

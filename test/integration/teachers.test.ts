@@ -2,7 +2,7 @@ import type { TestPlatform } from '../helpers/platform';
 import { makeIdNumber, makePhone, uniq } from '../helpers/fixtures';
 import { insertClassRow, insertCourseRow, insertTeacherRow, startSignedIn, type TestInstitution } from '../helpers/trainingBase';
 import type { Agent } from '../helpers/agent';
-import { maskIdNumber, maskPhone } from '../../web/validation';
+import { maskIdNumber, maskPhone } from '../../domain/validation';
 
 let p: TestPlatform;
 let inst: TestInstitution;

@@ -6,9 +6,9 @@ import { insertCourseRow, insertPlatformRow, insertSiteRow, insertTeacherRow } f
 import { thisYear } from '../helpers/classes';
 import type { Agent, AgentResponse } from '../helpers/agent';
 import { routeRegistry, type RouteInfo } from '../../web/router';
-import { isInstitutionPermission } from '../../web/permissions';
-import { maskIdNumber } from '../../web/validation';
-import { IMPORT_TYPES } from '../../activities/importsSpec';
+import { isInstitutionPermission } from '../../domain/permissions';
+import { maskIdNumber } from '../../domain/validation';
+import { IMPORT_TYPES } from '../../activities/imports/spec';
 import { upload, xlsx } from '../helpers/imports';
 import { formData } from '../helpers/bases';
 

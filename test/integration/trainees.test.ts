@@ -1,7 +1,7 @@
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 import { createInstitution, login, makeIdNumber, uniq } from '../helpers/fixtures';
 import { insertClass, institutionWithCatalogue, type Catalogue } from '../helpers/classes';
-import { maskIdNumber } from '../../web/validation';
+import { maskIdNumber } from '../../domain/validation';
 import { yearlyTotals } from '../../db/trainees';
 import type { Agent } from '../helpers/agent';
 

@@ -1,5 +1,5 @@
 import { grantableBy, mergeAccountRoles, mergeRolePermissions, permissionMatrix, permissionSummary } from '../../web/admins/grants';
-import { permissionsFor, type Permission } from '../../web/permissions';
+import { permissionsFor, type Permission } from '../../domain/permissions';
 
 const subAdmin = (ps: string[]) => grantableBy(permissionsFor({ role: 'sub_admin', institutionActive: true, isBase: false, rolePermissions: ps }));
 const admin = (isBase: boolean) => grantableBy(permissionsFor({ role: 'institution_admin', institutionActive: true, isBase, rolePermissions: [] }));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { historyFromJson, historyToJson } from '../../web/audit/historyJson';
+import { historyFromJson, historyToJson } from '../../app/historyJson';
 import { ACTIVITY_LABELS, MESSAGE_LABELS, WORKFLOW_LABELS, timelineOf, idsIn } from '../../web/audit/timeline';
 
 /** The auditor's timeline over a recorded history, with a retried activity written in. */
@@ -47,7 +47,10 @@ it('round-trips the JSON format', () => {
 describe('the timeline speaks Chinese for every workflow, activity, update and signal', () => {
   // Read from the workflow sources, so a new activity or message without a label fails here.
   const dir = path.resolve(__dirname, '../../workflows');
-  const sources = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  const sources = ['.', 'messages']
+    .flatMap((sub) => fs.readdirSync(path.join(dir, sub)).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, sub, f)))
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
   const all = (re: RegExp) => [...new Set([...sources.matchAll(re)].map((m) => m[1]))].sort();
 
   it('activities', () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, ConfigError, temporalUiBase } from '../../bin/config';
+import { loadConfig, ConfigError, temporalUiBase } from '../../app/config';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -59,7 +59,7 @@ describe('configuration from the environment', () => {
   });
 
   it('has every variable documented in the README', () => {
-    const source = fs.readFileSync(path.join(ROOT, 'bin/config.ts'), 'utf8');
+    const source = fs.readFileSync(path.join(ROOT, 'app/config.ts'), 'utf8');
     const names = [...source.matchAll(/^\s{4}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]);
     expect(names).toContain('DATABASE_URL');
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');

@@ -1,4 +1,4 @@
-import { idNumberProblem, creditCodeProblem, passwordProblem, PHONE_RE, maskIdNumber, maskPhone } from '../../web/validation';
+import { idNumberProblem, creditCodeProblem, passwordProblem, PHONE_RE, maskIdNumber, maskPhone } from '../../domain/validation';
 import { parseForm } from '../../web/forms';
 import { decisionSchema } from '../../web/review/decide';
 import { baseApplicationSchema } from '../../web/bases/form';

@@ -7,7 +7,9 @@ import type { Agent } from '../helpers/agent';
 import { applicationOf, applyForBase, schedule, submitReport, yearRow } from '../helpers/bases';
 import { waitFor } from '../helpers/waitFor';
 import { workflowHandle } from '../../web/workflows';
-import { baseStateQuery, baseWorkflowId, annualReviewWorkflowId, beijingYear } from '../../workflows/baseMessages';
+import { baseStateQuery, baseWorkflowId } from '../../workflows/messages/baseApplication';
+import { annualReviewWorkflowId } from '../../workflows/messages/annualReview';
+import { beijingYear } from '../../workflows/messages/calendar';
 
 /**
  * The base workflows on the real dev server with seconds for years: apply → approve →

@@ -10,10 +10,11 @@ import { sendUpdate, startPlatformWorkflow, workflowHandle } from '../../web/wor
 import { createWorker } from '../../bin/worker-runtime';
 import { createActivities } from '../../activities';
 import { createClassActivities } from '../../activities/classes';
-import { resubmitUpdate, withdrawUpdate, reviewStateQuery, Refusal } from '../../workflows/review';
-import { classStateQuery, closeClassUpdate, outcomesImportedSignal, reportOutcomesUpdate } from '../../workflows/classDeclarationMessages';
-import type { ClassDeclarationInput, classDeclaration } from '../../workflows/classDeclaration';
-import type { AppDeps } from '../../web/deps';
+import { resubmitUpdate, withdrawUpdate, reviewStateQuery, Refusal } from '../../workflows/messages/review';
+import { classStateQuery, closeClassUpdate, outcomesImportedSignal, reportOutcomesUpdate } from '../../workflows/messages/classDeclaration';
+import type { ClassDeclarationInput } from '../../workflows/messages/classDeclaration';
+import type { classDeclaration } from '../../workflows/classDeclaration';
+import type { AppDeps } from '../../app/deps';
 import { temporal } from '@temporalio/proto';
 
 let p: TestPlatform;

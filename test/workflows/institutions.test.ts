@@ -2,15 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { historyToJson } from '../../web/audit/historyJson';
+import { historyToJson } from '../../app/historyJson';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 import { createReviewer, type TestUser } from '../helpers/fixtures';
 import { pendingApplication, roundOpened, startApplication } from '../helpers/institutions';
 import { waitFor } from '../helpers/waitFor';
 import { workflowHandle } from '../../web/workflows';
 import { decide } from '../../web/review/decide';
-import { decideUpdate, resubmitUpdate, reviewStateQuery, withdrawUpdate, Refusal, type Actor } from '../../workflows/review';
-import type { CurrentUser } from '../../web/deps';
+import { decideUpdate, resubmitUpdate, reviewStateQuery, withdrawUpdate, Refusal, type Actor } from '../../workflows/messages/review';
+import type { CurrentUser } from '../../app/deps';
 
 let p: TestPlatform;
 let reviewer: TestUser;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker, bundleWorkflowCode, type ReplayResult } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { historyFromJson } from '../../web/audit/historyJson';
+import { historyFromJson } from '../../app/historyJson';
 
 /**
  * Recorded histories of the institution application (written by institutions.test.ts with

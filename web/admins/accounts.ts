@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { asArray, parseForm, type FieldErrors } from '../forms';
 import { notFound } from '../errors';
 import { fetchPage, pageOf, pagerBase } from '../paging';
 import { wantsFragment } from '../render';
-import { hashPassword } from '../auth/password';
+import { hashPassword } from '../../domain/password';
 import { TAKEN_MEANWHILE, initialPasswordFields, insertInitialAccount, markTaken, passwordsMatch, personFields } from '../auth/newAccount';
 import { audit } from '../../db/audit';
 import { accountsQuery, allRoles, findAccount, roleIdsOf, rolesOf, setUserRoles, type AccountListItem, type AccountRow, type RoleRow } from '../../db/admins';

@@ -1,4 +1,4 @@
-import { BASE_ONLY, INSTITUTION_AREAS, ACTION_LABELS, isInstitutionPermission, permissionLabel, type InstitutionPermission, type Permission } from '../permissions';
+import { BASE_ONLY, INSTITUTION_AREAS, ACTION_LABELS, isInstitutionPermission, permissionLabel, type InstitutionPermission, type Permission } from '../../domain/permissions';
 
 /**
  * The escalation rule of 管理员管理: nobody hands out a permission they do not hold

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { asArray, parseForm, type FieldErrors } from '../forms';
-import { zOptionalText, zText } from '../validation';
+import { zOptionalText, zText } from '../../domain/validation';
 import { notFound } from '../errors';
 import { fetchPage, pageOf, pagerBase } from '../paging';
 import { wantsFragment } from '../render';

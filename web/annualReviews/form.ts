@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { zOptionalText, zText } from '../validation';
-import { GRADES } from '../../workflows/baseMessages';
+import { zOptionalText, zText } from '../../domain/validation';
+import { GRADES } from '../../domain/grades';
 
 /** 年审报告: the figures come from the platform; the base writes the rest. */
 export const reportSchema = z.object({

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { parseForm, type FieldErrors } from '../forms';
 import { fetchPage, pageOf, pagerBase } from '../paging';
@@ -7,7 +7,8 @@ import { wantsFragment } from '../render';
 import { notFound } from '../errors';
 import { decide } from '../review/decide';
 import { filesOf, findForOrg, ANNUAL_STATUS_LABELS } from '../../db/annualReviews';
-import { GRADE_LABELS, GRADES, annualReviewWorkflowId } from '../../workflows/baseMessages';
+import { GRADE_LABELS, GRADES } from '../../domain/grades';
+import { annualReviewWorkflowId } from '../../workflows/messages/annualReview';
 import { sendListed } from '../attachments';
 import { gradeSchema, returnSchema } from './form';
 

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { asArray, parseForm, type FieldErrors } from '../forms';
 import { notFound } from '../errors';
@@ -8,8 +8,9 @@ import { deleteRemovedFiles } from '../../db/files';
 import { audit } from '../../db/audit';
 import { yearFigures } from '../../db/dashboard';
 import { filesOf, findByYear, forInstitution, isEditable, ANNUAL_STATUS_LABELS, type AnnualReviewRow } from '../../db/annualReviews';
-import { resubmitUpdate } from '../../workflows/review';
-import { GRADE_LABELS, annualReviewWorkflowId, submitReportUpdate } from '../../workflows/baseMessages';
+import { resubmitUpdate } from '../../workflows/messages/review';
+import { GRADE_LABELS } from '../../domain/grades';
+import { annualReviewWorkflowId, submitReportUpdate } from '../../workflows/messages/annualReview';
 import { checkFiles } from '../bases/attachments';
 import { isUuid, receiveAttachments, sendListed, storeFiles } from '../attachments';
 import { actorOf } from '../bases/submit';

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { AppDeps } from '../deps';
-import { reviewStateQuery, type ReviewState } from '../../workflows/review';
+import type { AppDeps } from '../../app/deps';
+import { reviewStateQuery, type ReviewState } from '../../workflows/messages/review';
 import { reviewSubject } from '../review/subjects';
 import '../review/institutionSubject';
 

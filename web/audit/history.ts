@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { historyFromJson, historyToJson } from './historyJson';
-import type { AppDeps } from '../deps';
+import { historyFromJson, historyToJson } from '../../app/historyJson';
+import type { AppDeps } from '../../app/deps';
 import { archivedRuns } from '../../db/workflowHistories';
 
 /**

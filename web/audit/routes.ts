@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { notFound } from '../errors';
 import { fetchPage, pageOf, pagerBase } from '../paging';
@@ -7,7 +7,7 @@ import { wantsFragment } from '../render';
 import { idsIn, lookupNames, timelineOf } from './timeline';
 import { loadHistories, rawJson } from './history';
 import { checkConsistency, REVIEW_TYPES } from './consistency';
-import { temporalUiBase } from '../../bin/config';
+import { temporalUiBase } from '../../app/config';
 
 /**
  * The auditor's pages (read only): every workflow the platform ran, each one's history as

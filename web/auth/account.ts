@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { parseForm } from '../forms';
-import { zPassword, maskIdNumber, maskPhone } from '../validation';
-import { hashPassword, verifyPassword } from './password';
+import { zPassword, maskIdNumber, maskPhone } from '../../domain/validation';
+import { hashPassword, verifyPassword } from '../../domain/password';
 import { revokeSessions, startSession } from './session';
 import { audit } from '../../db/audit';
 

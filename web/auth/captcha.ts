@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import svgCaptcha from 'svg-captcha';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 
 const CAPTCHA_TTL_MS = 3 * 60 * 1000;
 

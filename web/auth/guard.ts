@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Guard } from '../router';
-import type { Permission } from '../permissions';
+import type { Permission } from '../../domain/permissions';
 
 export function requireGuard(guard: Guard): RequestHandler {
   return (req, res, next) => {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { audit } from '../../db/audit';
 import { findByLogin } from '../../db/users';
 import { reserveAttempt, settleAttempt, type AttemptOutcome } from '../../db/loginAttempts';
-import { verifyPassword } from './password';
+import { verifyPassword } from '../../domain/password';
 import { consumeCaptcha, newCaptcha } from './captcha';
 import { startSession, revokeSessions, clearSession } from './session';
 import { parseForm, type FieldErrors } from '../forms';

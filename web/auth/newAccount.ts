@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { FieldErrors } from '../forms';
-import { passwordProblem, zIdNumber, zLoginName, zPhone, zText } from '../validation';
+import { passwordProblem, zIdNumber, zLoginName, zPhone, zText } from '../../domain/validation';
 import { findTaken } from '../../db/users';
 
 /**

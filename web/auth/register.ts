@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { parseForm, type FieldErrors } from '../forms';
-import { zPassword, PHONE_RE } from '../validation';
+import { zPassword, PHONE_RE } from '../../domain/validation';
 import { TAKEN_MEANWHILE, markTaken, passwordsMatch, personFields } from './newAccount';
-import { hashPassword } from './password';
+import { hashPassword } from '../../domain/password';
 import { checkSmsCode, sendSmsCode } from './smsCode';
 import { audit } from '../../db/audit';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { RequestHandler, Response } from 'express';
-import type { AppDeps, CurrentUser } from '../deps';
-import { permissionsFor, type UserRole } from '../permissions';
+import type { AppDeps, CurrentUser } from '../../app/deps';
+import { permissionsFor, type UserRole } from '../../domain/permissions';
 
 export const SESSION_COOKIE = 'session';
 export const IDLE_TIMEOUT_SECONDS = 30 * 60;

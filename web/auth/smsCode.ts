@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 
 export const CODE_TTL_MS = 5 * 60 * 1000;
 export const RESEND_MS = 60 * 1000;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zText } from '../validation';
+import { zText } from '../../domain/validation';
 import { BASE_TYPES, type BaseApplicationRow } from '../../db/bases';
 
 const count = (label: string, min: number, max: number) =>

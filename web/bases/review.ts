@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Request, Response } from 'express';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { parseForm, type FieldErrors } from '../forms';
 import { fetchPage, pageOf, pagerBase } from '../paging';
@@ -12,9 +12,10 @@ import { decide, decisionSchema } from '../review/decide';
 import { audit } from '../../db/audit';
 import { decisionsOf, filesOf, findForOrg, BASE_STATUS_LABELS } from '../../db/bases';
 import { ANNUAL_STATUS_LABELS } from '../../db/annualReviews';
-import { GRADE_LABELS, revokeBaseUpdate, keepBaseUpdate } from '../../workflows/baseMessages';
+import { GRADE_LABELS } from '../../domain/grades';
+import { revokeBaseUpdate, keepBaseUpdate } from '../../workflows/messages/baseApplication';
 import { sendListed } from '../attachments';
-import type { Actor } from '../../workflows/review';
+import type { Actor } from '../../workflows/messages/review';
 
 /**
  * 基地管理 for a reviewer of an HR bureau: the bases and applications of their own

@@ -1,12 +1,13 @@
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { asArray, parseForm, type FieldErrors } from '../forms';
 import { deleteRemovedFiles } from '../../db/files';
 import { audit } from '../../db/audit';
 import { applicationOf, decisionsOf, filesOf, BASE_STATUS_LABELS, type BaseApplicationRow } from '../../db/bases';
 import { forInstitution, ANNUAL_STATUS_LABELS } from '../../db/annualReviews';
-import { GRADE_LABELS, baseWorkflowId } from '../../workflows/baseMessages';
+import { GRADE_LABELS } from '../../domain/grades';
+import { baseWorkflowId } from '../../workflows/messages/baseApplication';
 import { isUniqueViolation } from '../../db/trainingBase';
 import { baseApplicationSchema, BASE_TYPE_OPTIONS, rowOf, valuesOf } from './form';
 import { checkFiles } from './attachments';

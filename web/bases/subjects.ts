@@ -1,6 +1,6 @@
 import { registerReviewSubject } from '../review/subjects';
 import { ANNUAL_STATUS_LABELS } from '../../db/annualReviews';
-import { GRADE_LABELS, type Grade } from '../../workflows/baseMessages';
+import { GRADE_LABELS, type Grade } from '../../domain/grades';
 
 /**
  * The base application and the annual report on the reviewer workbench: the submitted

@@ -1,10 +1,11 @@
 import type { Request } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import { sendUpdate, startPlatformWorkflow } from '../workflows';
 import { HttpError } from '../errors';
-import { resubmitUpdate, withdrawUpdate, type Actor } from '../../workflows/review';
-import type { AnnualSchedule } from '../../workflows/baseMessages';
-import type { baseApplication, BaseApplicationInput } from '../../workflows/baseApplication';
+import { resubmitUpdate, withdrawUpdate, type Actor } from '../../workflows/messages/review';
+import type { AnnualSchedule } from '../../workflows/messages/calendar';
+import type { baseApplication } from '../../workflows/baseApplication';
+import type { BaseApplicationInput } from '../../workflows/messages/baseApplication';
 
 export const actorOf = (req: Request): Actor => ({ userId: req.user!.id, orgId: null, institutionId: req.user!.institutionId });
 

@@ -1,9 +1,9 @@
 import type { Request } from 'express';
-import type { AppDeps } from '../deps';
-import type { Permission } from '../permissions';
+import type { AppDeps } from '../../app/deps';
+import type { Permission } from '../../domain/permissions';
 import { notFound } from '../errors';
 import { findClass, type TrainingClass } from '../../db/classes';
-import type { Actor } from '../../workflows/review';
+import type { Actor } from '../../workflows/messages/review';
 
 /**
  * The class pages are reached from two menus — 我申报的 (/declarations) and 培训班管理

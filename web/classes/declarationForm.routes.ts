@@ -1,5 +1,5 @@
 import type { Request, Response, RequestHandler } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import type { FieldErrors } from '../forms';
 import { asArray } from '../forms';

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Knex } from 'knex';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import { asArray, parseForm, type FieldErrors } from '../forms';
-import { zContactPhone, zOptionalText, zText } from '../validation';
+import { zContactPhone, zOptionalText, zText } from '../../domain/validation';
 import { reviewerOptions, type TrainingClass } from '../../db/classes';
 import { listCourses } from '../../db/courses';
 import { listEnabledSites } from '../../db/connections';
-import { yearClosesAt } from '../../workflows/trainingYear';
+import { yearClosesAt } from '../../workflows/messages/calendar';
 
 /**
  * The 培训班申报 form (manual 2.1): 基本信息, 添加培训课程, and what the chosen 科目类型

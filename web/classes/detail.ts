@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import type { FieldErrors } from '../forms';
 import { notFound } from '../errors';
@@ -10,9 +10,9 @@ import { wantsFragment } from '../render';
 import { sendUpdate } from '../workflows';
 import { createFileStore } from '../../db/files';
 import { audit } from '../../db/audit';
-import { classAttachments, classCourses, classWithNames, classWorkflowId, isEditable, reviewRounds, type TrainingClass } from '../../db/classes';
+import { classAttachments, classCourses, classWithNames, isEditable, reviewRounds, type TrainingClass } from '../../db/classes';
+import { classWorkflowId, closeClassUpdate } from '../../workflows/messages/classDeclaration';
 import { memberCounts, membersQuery, pendingReports } from '../../db/members';
-import { closeClassUpdate } from '../../workflows/classDeclarationMessages';
 import { DONE, institutionOf, loadClass, type ClassArea } from './context';
 import { submitDeclaration, withdrawDeclaration } from './submit';
 
@@ -56,7 +56,7 @@ export async function renderDetail(deps: AppDeps, req: Request, res: Response, a
   const [courses, attachments, rounds, counts, reports] = await Promise.all([
     classCourses(deps.db, cls.id),
     classAttachments(deps.db, cls.id),
-    reviewRounds(deps.db, cls.id),
+    reviewRounds(deps.db, classWorkflowId(cls.id)),
     memberCounts(deps.db, cls.id),
     pendingReports(deps.db, cls.id),
   ]);

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { parseForm, type FieldErrors } from '../forms';
-import { hoursProblem, zIdNumber, zOptionalText, zText, PHONE_RE } from '../validation';
+import { hoursProblem, zIdNumber, zOptionalText, zText, PHONE_RE } from '../../domain/validation';
 import { sendUpdate } from '../workflows';
 import { audit } from '../../db/audit';
-import { classWorkflowId, type TrainingClass } from '../../db/classes';
-import { reportOutcomesUpdate } from '../../workflows/classDeclarationMessages';
+import { classWorkflowId, reportOutcomesUpdate } from '../../workflows/messages/classDeclaration';
+import { type TrainingClass } from '../../db/classes';
 import { LOCKED_MESSAGE, loadClass, type ClassArea } from './context';
 import { classState, confirmed, renderDetail } from './detail';
 

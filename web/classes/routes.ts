@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { fetchPage, pageOf, pagerBase } from '../paging';
 import { wantsFragment } from '../render';

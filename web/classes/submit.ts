@@ -1,10 +1,12 @@
 import type { Request } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import { sendUpdate, startPlatformWorkflow, workflowHandle } from '../workflows';
 import { audit } from '../../db/audit';
-import { classCourses, classWorkflowId, type TrainingClass } from '../../db/classes';
-import { resubmitUpdate, reviewStateQuery, withdrawUpdate } from '../../workflows/review';
-import type { classDeclaration, ClassDeclarationInput } from '../../workflows/classDeclaration';
+import { classCourses, type TrainingClass } from '../../db/classes';
+import { classWorkflowId } from '../../workflows/messages/classDeclaration';
+import { resubmitUpdate, reviewStateQuery, withdrawUpdate } from '../../workflows/messages/review';
+import type { classDeclaration } from '../../workflows/classDeclaration';
+import type { ClassDeclarationInput } from '../../workflows/messages/classDeclaration';
 import { formOptions, parseDeclaration, valuesOf } from './declarationForm';
 import { actorOf, institutionOf } from './context';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { zContactPhone, zText } from '../validation';
-import { isRegionCode, REGION_OPTIONS } from '../regions';
+import { zContactPhone, zText } from '../../domain/validation';
+import { isRegionCode, REGION_OPTIONS } from '../../domain/regions';
 import { zCount } from '../trainingBase';
 import type { PlatformInput, SiteInput } from '../../db/connections';
 

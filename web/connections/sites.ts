@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { parseForm, type FieldErrors } from '../forms';
 import { notFound } from '../errors';
 import { fetchPage } from '../paging';
-import { regionName } from '../regions';
+import { regionName } from '../../domain/regions';
 import { doneMessage, FormRefused, institutionOf, listParams, renderList, typedValues } from '../trainingBase';
 import { isUniqueViolation } from '../../db/trainingBase';
 import { DECLARED_STATUSES } from '../../db/courses';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { asArray } from '../forms';
-import { hoursProblem, zOptionalText, zText } from '../validation';
+import { hoursProblem, zOptionalText, zText } from '../../domain/validation';
 import type { CourseInput, DeclaredField } from '../../db/courses';
 
 /** 学时: positive, in half-hour steps (1, 1.5, 2 ...). */

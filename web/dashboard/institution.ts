@@ -1,4 +1,4 @@
-import type { AppDeps, CurrentUser } from '../deps';
+import type { AppDeps, CurrentUser } from '../../app/deps';
 import { yearFigures, trainingYears } from '../../db/dashboard';
 import { applicationOf } from '../../db/bases';
 import { trainingChartSvg } from './chart';

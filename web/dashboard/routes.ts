@@ -1,11 +1,11 @@
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { wantsFragment } from '../render';
 import { TYPE_LABELS, RUN_STATUS_LABELS } from '../audit/routes';
 import { KIND_LABELS } from '../review/subjects';
 import { BASE_STATUS_LABELS } from '../../db/bases';
 import { ANNUAL_STATUS_LABELS } from '../../db/annualReviews';
-import { GRADE_LABELS } from '../../workflows/baseMessages';
+import { GRADE_LABELS } from '../../domain/grades';
 import { institutionDashboard, trainingSection } from './institution';
 import { adminDashboard, applicantDashboard, auditorDashboard, reviewerDashboard } from './staff';
 

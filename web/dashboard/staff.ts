@@ -1,4 +1,4 @@
-import type { AppDeps, CurrentUser } from '../deps';
+import type { AppDeps, CurrentUser } from '../../app/deps';
 
 /**
  * 工作桌面 of everyone outside an active institution: the applicant's application, the

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { HttpError, notFound } from '../errors';
 import { fetchPage, pageOf, pagerBase } from '../paging';
@@ -9,8 +9,9 @@ import { sendFile } from '../uploads';
 import { startPlatformWorkflow } from '../workflows';
 import { audit } from '../../db/audit';
 import { createFileStore } from '../../db/files';
-import { exportJobsQuery, exportWorkflowId, findExportJob } from '../../db/exports';
-import { findClassTarget } from '../../activities/importsTargets';
+import { exportJobsQuery, findExportJob } from '../../db/exports';
+import { exportWorkflowId } from '../../workflows/messages/exportJob';
+import { findClassTarget } from '../../activities/imports';
 import type { exportJob } from '../../workflows/exportJob';
 import { jobAccess } from '../imports/access';
 

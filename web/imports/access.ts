@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { HttpError } from '../errors';
-import type { Permission } from '../permissions';
+import type { Permission } from '../../domain/permissions';
 
 type Test = (permissions: Set<Permission>) => boolean;
 

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { notFound } from '../errors';
 import { fetchPage, pageOf, pagerBase } from '../paging';
@@ -7,7 +7,7 @@ import { wantsFragment } from '../render';
 import { sendFile } from '../uploads';
 import { createFileStore } from '../../db/files';
 import { findImportJob, importJobsQuery } from '../../db/imports';
-import { canImport, IMPORT_SPECS, IMPORT_TYPES, isImportType } from '../../activities/importsSpec';
+import { canImport, IMPORT_SPECS, IMPORT_TYPES, isImportType } from '../../activities/imports';
 import { jobAccess } from './access';
 import { mountUpload } from './upload';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
-import type { Permission } from '../permissions';
+import type { AppDeps } from '../../app/deps';
+import type { Permission } from '../../domain/permissions';
 import type { SecureRouter } from '../router';
 import type { FieldErrors } from '../forms';
 import { HttpError } from '../errors';
@@ -9,10 +9,11 @@ import { fileName, sniff, uploader } from '../uploads';
 import { startPlatformWorkflow } from '../workflows';
 import { audit } from '../../db/audit';
 import { createFileStore } from '../../db/files';
-import { importWorkflowId, jobByUploadKey } from '../../db/imports';
-import { IMPORT_SPECS, isImportType, type ImportType } from '../../activities/importsSpec';
-import { classProblem, findClassTarget, findPlatformTarget, platformProblem } from '../../activities/importsTargets';
-import { templateXlsx } from '../../activities/importsWriter';
+import { importWorkflowId } from '../../workflows/messages/importJob';
+import { jobByUploadKey } from '../../db/imports';
+import { IMPORT_SPECS, isImportType, type ImportType } from '../../activities/imports';
+import { classProblem, findClassTarget, findPlatformTarget, platformProblem } from '../../activities/imports';
+import { templateXlsx } from '../../activities/imports';
 import type { importJob } from '../../workflows/importJob';
 
 /**

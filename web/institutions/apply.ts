@@ -1,29 +1,17 @@
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { parseForm, type FieldErrors } from '../forms';
 import { notFound } from '../errors';
 import { sendFile } from '../uploads';
 import { sendUpdate, startPlatformWorkflow } from '../workflows';
 import { wantsFragment } from '../render';
-import { regionName } from '../regions';
+import { regionName } from '../../domain/regions';
 import { audit } from '../../db/audit';
 import { createFileStore } from '../../db/files';
-import {
-  applicationRounds,
-  applicationWorkflowId,
-  bureauFor,
-  createApplication,
-  creditCodeTaken,
-  findInstitution,
-  hasAttachment,
-  listAttachments,
-  removeAttachment,
-  updateApplication,
-  type ApplicationFields,
-  type Institution,
-} from '../../db/institutions';
-import { resubmitUpdate, withdrawUpdate, type Actor } from '../../workflows/review';
+import { applicationRounds, bureauFor, createApplication, creditCodeTaken, findInstitution, hasAttachment, listAttachments, removeAttachment, updateApplication, type ApplicationFields, type Institution } from '../../db/institutions';
+import { applicationWorkflowId } from '../../workflows/messages/institutionApplication';
+import { resubmitUpdate, withdrawUpdate, type Actor } from '../../workflows/messages/review';
 import type { institutionApplication } from '../../workflows/institutionApplication';
 import { REGION_OPTIONS, SUBJECT_OPTIONS, TYPE_OPTIONS, applicationSchema, formValues, valuesOf } from './form';
 import { checkAttachments, storeAttachments } from './attachments';
@@ -140,7 +128,7 @@ export function registerApplication(r: SecureRouter, deps: AppDeps) {
     const inst = await ownApplication(deps, req);
     if (!inst) return res.redirect(303, '/apply');
     const [rounds, attachments, bureau] = await Promise.all([
-      applicationRounds(deps.db, inst.id),
+      applicationRounds(deps.db, applicationWorkflowId(inst.id)),
       listAttachments(deps.db, inst.id),
       bureauFor(deps.db, inst.regionCode),
     ]);

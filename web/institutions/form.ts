@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { asArray } from '../forms';
-import { REGION_OPTIONS, isRegionCode } from '../regions';
-import { zContactPhone, zCreditCode, zText } from '../validation';
+import { REGION_OPTIONS, isRegionCode } from '../../domain/regions';
+import { zContactPhone, zCreditCode, zText } from '../../domain/validation';
 import type { ApplicationFields, ProfileFields } from '../../db/institutions';
 
 /** 机构类型 as the province classifies continuing-education providers. */

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { applicationWorkflowId } from '../../workflows/messages/institutionApplication';
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { parseForm, type FieldErrors } from '../forms';
 import { notFound } from '../errors';
 import { sendFile } from '../uploads';
-import { regionName } from '../regions';
+import { regionName } from '../../domain/regions';
 import { audit } from '../../db/audit';
 import { createFileStore } from '../../db/files';
 import {
@@ -63,7 +64,7 @@ export function registerProfile(r: SecureRouter, deps: AppDeps) {
 
   async function renderProfile(req: Request, res: Response, o: { status?: number; values?: object; errors?: FieldErrors } = {}) {
     const inst = await own(req);
-    const [attachments, rounds] = await Promise.all([listAttachments(deps.db, inst.id), applicationRounds(deps.db, inst.id)]);
+    const [attachments, rounds] = await Promise.all([listAttachments(deps.db, inst.id), applicationRounds(deps.db, applicationWorkflowId(inst.id))]);
     res.status(o.status ?? 200).render('institutions/profile.njk', {
       inst,
       regionName: regionName(inst.regionCode),

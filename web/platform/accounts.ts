@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { parseForm, type FieldErrors } from '../forms';
 import { notFound } from '../errors';
 import { fetchPage, pageOf, pagerBase } from '../paging';
 import { wantsFragment } from '../render';
-import { hashPassword } from '../auth/password';
+import { hashPassword } from '../../domain/password';
 import { TAKEN_MEANWHILE, initialPasswordFields, insertInitialAccount, markTaken, passwordsMatch, personFields } from '../auth/newAccount';
 import { audit } from '../../db/audit';
 import { allOrgs, findStaff, staffQuery, type StaffListItem } from '../../db/platform';

@@ -1,11 +1,11 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { notFound } from '../errors';
 import { fetchPage, pageOf, pagerBase } from '../paging';
 import { STATUS_LABELS, wantsFragment } from '../render';
-import { regionName } from '../regions';
+import { regionName } from '../../domain/regions';
 import { audit } from '../../db/audit';
 import type { Db } from '../../db/knex';
 import { institutionAdminQuery, type InstitutionAdminListItem } from '../../db/institutions';

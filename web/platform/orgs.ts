@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { parseForm, type FieldErrors } from '../forms';
-import { zText } from '../validation';
+import { zText } from '../../domain/validation';
 import { fetchPage, pageOf, pagerBase } from '../paging';
 import { wantsFragment } from '../render';
-import { regionName } from '../regions';
+import { regionName } from '../../domain/regions';
 import { audit } from '../../db/audit';
 import { orgsQuery, regionsWithoutBureau, type OrgListItem } from '../../db/platform';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { AppDeps, CurrentUser } from '../deps';
+import type { AppDeps, CurrentUser } from '../../app/deps';
 import { sendUpdate } from '../workflows';
 import { audit } from '../../db/audit';
-import { decideUpdate, Refusal, type ReviewState } from '../../workflows/review';
+import { decideUpdate, Refusal, type ReviewState } from '../../workflows/messages/review';
 import { reviewSubject, toReviewItem } from './subjects';
 
 export const decisionSchema = z

@@ -1,4 +1,4 @@
-import { regionName } from '../regions';
+import { regionName } from '../../domain/regions';
 import { SUBJECT_LABELS } from '../render';
 import { findInstitution, listAttachments } from '../../db/institutions';
 import { registerReviewSubject } from './subjects';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
-import { isRegionCode } from '../regions';
+import { isRegionCode } from '../../domain/regions';
 import { KIND_LABELS } from './subjects';
 
 /**

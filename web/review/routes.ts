@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { parseForm, asArray, type FieldErrors } from '../forms';
 import { notFound } from '../errors';
 import { fetchPage, pageOf, pagerBase } from '../paging';
-import { REGION_OPTIONS, regionName } from '../regions';
+import { REGION_OPTIONS, regionName } from '../../domain/regions';
 import { wantsFragment } from '../render';
 import { sendFile } from '../uploads';
 import { createFileStore } from '../../db/files';

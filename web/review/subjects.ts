@@ -1,5 +1,5 @@
-import type { AppDeps } from '../deps';
-import type { ReviewKind, ReviewStatus } from '../../workflows/review';
+import type { AppDeps } from '../../app/deps';
+import type { ReviewKind, ReviewStatus } from '../../workflows/messages/review';
 
 /**
  * What the reviewer's detail page shows for each kind of review item. An area whose

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idNumberProblem, normalizeIdNumber, zOptionalText, zText } from '../validation';
+import { idNumberProblem, normalizeIdNumber, zOptionalText, zText } from '../../domain/validation';
 import { zOptionalPhone } from '../trainingBase';
 import type { TeacherInput } from '../../db/teachers';
 

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { notFound } from '../errors';
 import { pageOf, pagerBase } from '../paging';

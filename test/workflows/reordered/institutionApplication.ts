@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, proxyActivities } from '@temporalio/workflow';
 import type { InstitutionActivities } from '../../../activities/institutions';
 import { Review } from '../../../workflows/review';
-import type { InstitutionApplicationInput } from '../../../workflows/institutionApplication';
+import type { InstitutionApplicationInput } from '../../../workflows/messages/institutionApplication';
 
 /**
  * A deliberately reordered copy of workflows/institutionApplication.ts: it marks the

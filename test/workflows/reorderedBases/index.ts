@@ -1,7 +1,9 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { AnnualReviewActivities } from '../../../activities/annualReviews';
-import { baseApplication as current, type BaseApplicationInput } from '../../../workflows/baseApplication';
-import { annualReview as currentReview, type AnnualReviewInput } from '../../../workflows/annualReview';
+import { baseApplication as current } from '../../../workflows/baseApplication';
+import { type BaseApplicationInput } from '../../../workflows/messages/baseApplication';
+import { annualReview as currentReview } from '../../../workflows/annualReview';
+import { type AnnualReviewInput } from '../../../workflows/messages/annualReview';
 
 /**
  * Deliberately changed copies of the base workflows, for basesReplay.test.ts: each does

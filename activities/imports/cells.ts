@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { hoursProblem, idNumberProblem, PHONE_RE } from '../web/validation';
-import type { RawCell } from './importsXlsx';
+import { hoursProblem, idNumberProblem, PHONE_RE } from '../../domain/validation';
+import type { RawCell } from '../xlsx';
 
 /**
  * zod schemas for one cell each, with the Chinese reason a failure file shows. A row is

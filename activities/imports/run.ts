@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { FAILURE_REASON_HEADER, IMPORT_SPECS, normaliseHeader, type ImportTypeSpec } from './importsSpec';
-import { HANDLERS, type Checked, type Job, type Prep, type TypeHandler } from './importsTypes';
-import { ThreadedBooks, type OutCell } from './importsWriter';
-import { COLUMN_MARGIN, ImportFileError, readSheetRows, type RawCell, type SheetRow, type XlsxLimits } from './importsXlsx';
+import { FAILURE_REASON_HEADER, IMPORT_SPECS, normaliseHeader, type ImportTypeSpec } from './spec';
+import { HANDLERS, type Checked, type Job, type Prep, type TypeHandler } from './handlers';
+import { ThreadedBooks, type OutCell } from '../xlsx';
+import { COLUMN_MARGIN, ImportFileError, readSheetRows, type RawCell, type SheetRow, type XlsxLimits } from '../xlsx';
 
 /**
  * One pass over an uploaded file: header → rows checked → valid rows committed per batch

@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
-import type { Config } from '../bin/config';
+import type { Config } from './config';
 import type { Db } from '../db/knex';
-import type { SmsSender } from '../activities/sms';
+import type { SmsSender } from './sms';
 import type { Logger } from './logger';
-import type { Permission, UserRole } from './permissions';
+import type { Permission, UserRole } from '../domain/permissions';
 
 export interface Clock {
   now(): Date;

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
-import { checkCells, choice, hours, idNumber, phone, text, year } from './importsCells';
-import type { ImportType } from './importsSpec';
-import type { RawCell } from './importsXlsx';
-import { ImportFileError } from './importsXlsx';
-import { classProblem, findClassTarget, findPlatformTarget, platformProblem, type ClassTarget } from './importsTargets';
+import { checkCells, choice, hours, idNumber, phone, text, year } from './cells';
+import type { ImportType } from './spec';
+import type { RawCell } from '../xlsx';
+import { ImportFileError } from '../xlsx';
+import { classProblem, findClassTarget, findPlatformTarget, platformProblem, type ClassTarget } from './targets';
 
 /**
  * Per import type: how a row is checked, what key says "the same row" (in the file and in

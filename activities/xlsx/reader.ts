@@ -1,15 +1,14 @@
 import { Transform, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { sniff } from '../web/uploads';
-import { restoreNeutralised } from './importsWriter';
+import { sniff } from '../../domain/fileKinds';
+import { restoreNeutralised } from './writer';
+import { ImportFileError } from './fileError';
+
+export { ImportFileError };
 
 // unzipper (exceljs' own zip reader) reads the central directory; it ships no types.
 const unzipper: { Open: { buffer(b: Buffer): Promise<{ files: unknown[] }> } } = require('unzipper');
 
-/** A file the job refuses as a whole; the message is shown to the user as the job's reason. */
-export class ImportFileError extends Error {
-  readonly type = 'ImportFileError';
-}
 
 export interface XlsxLimits {
   maxEntries: number;

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { AppDeps } from '../web/deps';
-import { audit } from '../db/audit';
-import { createFileStore } from '../db/files';
-import { outcomesImportedSignal } from '../workflows/classDeclarationMessages';
-import { runImportFile } from './importsRun';
-import type { Job } from './importsTypes';
-import { ImportFileError } from './importsXlsx';
+import type { AppDeps } from '../../app/deps';
+import { audit } from '../../db/audit';
+import { createFileStore } from '../../db/files';
+import { classWorkflowId, outcomesImportedSignal } from '../../workflows/messages/classDeclaration';
+import { runImportFile } from './run';
+import type { Job } from './handlers';
+import { ImportFileError } from '../xlsx';
 
 /** Result files get ids derived from the job, so a retried finish stores each file once. */
 export const resultFileId = (jobId: string, kind: 'success' | 'failure') => {
@@ -148,7 +148,7 @@ export function createImportActivities(deps: AppDeps) {
     async notifyClassOfImport(i: { jobId: string; classId: number; rows: number }): Promise<void> {
       if (!deps.temporal) throw new Error('Temporal client missing in worker deps');
       try {
-        await deps.temporal.workflow.getHandle(`class-declaration:${i.classId}`).signal(outcomesImportedSignal, { jobId: i.jobId, rows: i.rows });
+        await deps.temporal.workflow.getHandle(classWorkflowId(i.classId)).signal(outcomesImportedSignal, { jobId: i.jobId, rows: i.rows });
       } catch (e) {
         // A class made before its workflow existed (or one already closed) has nobody to tell.
         if (!(e instanceof WorkflowNotFoundError)) throw e;

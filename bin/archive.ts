@@ -1,8 +1,8 @@
-import { historyToJson } from './historyJson';
+import { historyToJson } from '../app/historyJson';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import type { AppDeps } from '../deps';
-import { startPeriodic } from '../periodic';
-import { archiveRun, isArchived, lastArchivedClose } from '../../db/workflowHistories';
+import type { AppDeps } from '../app/deps';
+import { startPeriodic } from './periodic';
+import { archiveRun, isArchived, lastArchivedClose } from '../db/workflowHistories';
 
 /**
  * Histories outlive Temporal's retention: the worker process polls Temporal's visibility

@@ -1,4 +1,4 @@
-import type { Permission } from '../web/permissions';
+import type { Permission } from '../../domain/permissions';
 
 /**
  * The six import types of manual 6.1: their columns (the template's header, in order),

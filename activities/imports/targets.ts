@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ImportType } from './importsSpec';
+import type { ImportType } from './spec';
 
 /**
  * What an import is attached to and whether it may take rows now. Checked at upload (a

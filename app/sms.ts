@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex';
-import type { Logger } from '../web/logger';
+import type { Logger } from './logger';
 
 /**
  * The one way the platform sends SMS. A real gateway is a new implementation of this

@@ -2,12 +2,12 @@
 // The result files of an import, written by exceljs on a thread of their own so that the
 // import's main thread only parses and checks rows (2 cores: one parses, one writes, and
 // PostgreSQL commits in between). Plain JavaScript so the thread loads the same way under
-// tsx, jest and a bundled build. Values arrive already neutralised (importsWriter.ts).
+// tsx, jest and a bundled build. Values arrive already neutralised (writer.ts).
 const { parentPort, workerData } = require('node:worker_threads');
 const { PassThrough } = require('node:stream');
 const ExcelJS = require('exceljs');
 
-// Shared style objects: exceljs caches style ids by identity (see importsWriter.ts).
+// Shared style objects: exceljs caches style ids by identity (see writer.ts).
 const TEXT_STYLE = { numFmt: '@' };
 const PLAIN_STYLE = {};
 
