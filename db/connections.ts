@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from './knex';
-import { likeAny, positiveId } from './trainingBase';
+import { likeAny, positiveId } from './baseData';
 
 /**
  * 培训对接管理: the institution's training sites (面授点) and online platforms (网授平台).

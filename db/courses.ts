@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from './knex';
-import { likeAny, positiveId } from './trainingBase';
+import { likeAny, positiveId } from './baseData';
 
 /**
  * 培训课程: the institution's course catalogue with each course's teachers. Scoped by

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from './knex';
-import { likeAny, positiveId } from './trainingBase';
+import { likeAny, positiveId } from './baseData';
 
 /**
  * 师资: an institution's teachers. Every function takes the institution id and reads

@@ -16,7 +16,7 @@ import { registerImports } from './imports/routes';
 import { registerExports } from './exports/routes';
 import { registerInstitutions } from './institutions/routes';
 import { registerReview } from './review/routes';
-import { registerAudit } from './audit/routes';
+import { registerAuditor } from './auditor/routes';
 import { registerPlatform } from './platform/routes';
 import { registerBases } from './bases/routes';
 import { registerAnnualReviews } from './annualReviews/routes';
@@ -42,7 +42,7 @@ export const AREAS: Array<(r: SecureRouter, deps: AppDeps) => void> = [
   registerExports,
   registerInstitutions,
   registerReview,
-  registerAudit,
+  registerAuditor,
   registerPlatform,
   registerBases,
   registerAnnualReviews,

@@ -6,7 +6,7 @@ import { createRole, createSubAdmin } from '../helpers/admins';
 import { PDF, PNG } from '../helpers/institutions';
 import { BASE_FORM, formData } from '../helpers/bases';
 import { declarationForm, insertClass, institutionWithCatalogue, toFormData, type Catalogue } from '../helpers/classes';
-import { insertCourseRow, insertPlatformRow, insertSiteRow, insertTeacherRow, type TestInstitution } from '../helpers/trainingBase';
+import { insertCourseRow, insertPlatformRow, insertSiteRow, insertTeacherRow, type TestInstitution } from '../helpers/baseData';
 import { xlsx } from '../helpers/imports';
 import type { Agent } from '../helpers/agent';
 import { createFileStore } from '../../db/files';

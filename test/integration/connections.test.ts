@@ -1,6 +1,6 @@
 import type { TestPlatform } from '../helpers/platform';
 import { makePhone, uniq } from '../helpers/fixtures';
-import { insertClassRow, insertPlatformRow, insertSiteRow, startSignedIn, type TestInstitution } from '../helpers/trainingBase';
+import { insertClassRow, insertPlatformRow, insertSiteRow, startSignedIn, type TestInstitution } from '../helpers/baseData';
 import type { Agent } from '../helpers/agent';
 import { findPlatformByAccessKey, hashAccessKey, listEnabledPlatforms, listEnabledSites } from '../../db/connections';
 

@@ -1,6 +1,6 @@
 import type { TestPlatform } from '../helpers/platform';
 import { makeIdNumber, makePhone, uniq } from '../helpers/fixtures';
-import { insertClassRow, insertCourseRow, insertTeacherRow, startSignedIn, type TestInstitution } from '../helpers/trainingBase';
+import { insertClassRow, insertCourseRow, insertTeacherRow, startSignedIn, type TestInstitution } from '../helpers/baseData';
 import type { Agent } from '../helpers/agent';
 import { maskIdNumber, maskPhone } from '../../domain/validation';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 import { createInstitution, login, makeIdNumber, makePhone, uniq } from '../helpers/fixtures';
 import { createRole, createSubAdmin } from '../helpers/admins';
-import { insertCourseRow, insertPlatformRow, insertSiteRow, insertTeacherRow } from '../helpers/trainingBase';
+import { insertCourseRow, insertPlatformRow, insertSiteRow, insertTeacherRow } from '../helpers/baseData';
 import { thisYear } from '../helpers/classes';
 import type { Agent, AgentResponse } from '../helpers/agent';
 import { routeRegistry, type RouteInfo } from '../../web/router';

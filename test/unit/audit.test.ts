@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { historyFromJson, historyToJson } from '../../app/historyJson';
-import { ACTIVITY_LABELS, MESSAGE_LABELS, WORKFLOW_LABELS, timelineOf, idsIn } from '../../web/audit/timeline';
+import { ACTIVITY_LABELS, MESSAGE_LABELS, WORKFLOW_LABELS, timelineOf, idsIn } from '../../web/auditor/timeline';
 
 /** The auditor's timeline over a recorded history, with a retried activity written in. */
 const recorded = JSON.parse(

@@ -8,7 +8,7 @@ import { applicationOf, decisionsOf, filesOf, BASE_STATUS_LABELS, type BaseAppli
 import { forInstitution, ANNUAL_STATUS_LABELS } from '../../db/annualReviews';
 import { GRADE_LABELS } from '../../domain/grades';
 import { baseWorkflowId } from '../../workflows/messages/baseApplication';
-import { isUniqueViolation } from '../../db/trainingBase';
+import { isUniqueViolation } from '../../db/baseData';
 import { baseApplicationSchema, BASE_TYPE_OPTIONS, rowOf, valuesOf } from './form';
 import { checkFiles } from './attachments';
 import { isUuid, receiveAttachments, sendListed, storeFiles } from '../attachments';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { zContactPhone, zText } from '../../domain/validation';
 import { isRegionCode, REGION_OPTIONS } from '../../domain/regions';
-import { zCount } from '../trainingBase';
+import { zCount } from '../baseData';
 import type { PlatformInput, SiteInput } from '../../db/connections';
 
 /** 面授点 fields (manual 3.3). */

@@ -5,8 +5,8 @@ import { parseForm, type FieldErrors } from '../forms';
 import { notFound } from '../errors';
 import { fetchPage } from '../paging';
 import { regionName } from '../../domain/regions';
-import { doneMessage, FormRefused, institutionOf, listParams, renderList, typedValues } from '../trainingBase';
-import { isUniqueViolation } from '../../db/trainingBase';
+import { doneMessage, FormRefused, institutionOf, listParams, renderList, typedValues } from '../baseData';
+import { isUniqueViolation } from '../../db/baseData';
 import { DECLARED_STATUSES } from '../../db/courses';
 import {
   classesAtSite, deleteSite, findSite, insertSite, setSiteEnabled, siteNameTaken, sitesQuery, updateSite, type TrainingSite,

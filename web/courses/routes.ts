@@ -4,8 +4,8 @@ import type { SecureRouter } from '../router';
 import { asArray, parseForm, type FieldErrors } from '../forms';
 import { notFound } from '../errors';
 import { fetchPage } from '../paging';
-import { doneMessage, FormRefused, institutionOf, listParams, renderList, typedValues } from '../trainingBase';
-import { isUniqueViolation } from '../../db/trainingBase';
+import { doneMessage, FormRefused, institutionOf, listParams, renderList, typedValues } from '../baseData';
+import { isUniqueViolation } from '../../db/baseData';
 import { listTeachers } from '../../db/teachers';
 import {
   classesUsing, courseTeacherIds, coursesQuery, declaredClassesUsing, declaredFieldChanges, deleteCourse, findCourse, insertCourse,

@@ -1,7 +1,7 @@
 import type { AppDeps } from '../../app/deps';
 import type { SecureRouter } from '../router';
 import { wantsFragment } from '../render';
-import { TYPE_LABELS, RUN_STATUS_LABELS } from '../audit/routes';
+import { TYPE_LABELS, RUN_STATUS_LABELS } from '../auditor/routes';
 import { KIND_LABELS } from '../review/subjects';
 import { BASE_STATUS_LABELS } from '../../db/bases';
 import { ANNUAL_STATUS_LABELS } from '../../db/annualReviews';

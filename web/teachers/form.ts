@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idNumberProblem, normalizeIdNumber, zOptionalText, zText } from '../../domain/validation';
-import { zOptionalPhone } from '../trainingBase';
+import { zOptionalPhone } from '../baseData';
 import type { TeacherInput } from '../../db/teachers';
 
 /** 师资 fields (manual 3.5). Exported so the teachers import checks rows by the same rules. */

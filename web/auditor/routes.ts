@@ -48,7 +48,7 @@ function listFilter(q: Record<string, unknown>) {
   };
 }
 
-export function registerAudit(r: SecureRouter, deps: AppDeps) {
+export function registerAuditor(r: SecureRouter, deps: AppDeps) {
   r.get('/audit', 'audit.view', async (req, res) => {
     const f = listFilter(req.query as Record<string, unknown>);
     const q = deps.db('workflow_runs as w')
@@ -62,7 +62,7 @@ export function registerAudit(r: SecureRouter, deps: AppDeps) {
     if (f.q) q.where((w) => w.whereILike('w.workflow_id', `%${f.q}%`).orWhere('w.business_key', f.q).orWhereILike('i.name', `%${f.q}%`));
     const result = await fetchPage<Record<string, unknown>>(q, pageOf(req.query.page));
     const types: string[] = await deps.db('workflow_runs').distinct('type').orderBy('type').pluck('type');
-    res.render(wantsFragment(req) ? 'audit/_list.njk' : 'audit/index.njk', {
+    res.render(wantsFragment(req) ? 'auditor/_list.njk' : 'auditor/index.njk', {
       filter: f,
       rows: result.rows,
       page: result.page,
@@ -94,7 +94,7 @@ export function registerAudit(r: SecureRouter, deps: AppDeps) {
     }
     const names = await lookupNames(deps.db, ids);
     const ns = deps.config.TEMPORAL_NAMESPACE;
-    res.render('audit/detail.njk', {
+    res.render('auditor/detail.njk', {
       run,
       live,
       runs: runs.map((h) => ({
@@ -126,7 +126,7 @@ export function registerAudit(r: SecureRouter, deps: AppDeps) {
     const f = listFilter(req.query as Record<string, unknown>);
     const result = await checkConsistency(deps, { page, size: 50, type: f.type, q: f.q });
     const types: string[] = (await deps.db('workflow_runs').distinct('type').orderBy('type').pluck('type')).filter((t: string) => REVIEW_TYPES.includes(t));
-    res.render('audit/consistency.njk', {
+    res.render('auditor/consistency.njk', {
       ...result,
       page,
       filter: f,

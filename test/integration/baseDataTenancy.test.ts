@@ -1,6 +1,6 @@
 import { startPlatform, type TestPlatform } from '../helpers/platform';
 import { createInstitution, createReviewer, createUser, login, uniq } from '../helpers/fixtures';
-import { insertCourseRow, insertPlatformRow, insertSiteRow, insertTeacherRow } from '../helpers/trainingBase';
+import { insertCourseRow, insertPlatformRow, insertSiteRow, insertTeacherRow } from '../helpers/baseData';
 import type { Agent } from '../helpers/agent';
 import { routeRegistry } from '../../web/router';
 

@@ -4,8 +4,8 @@ import type { SecureRouter } from '../router';
 import { parseForm, type FieldErrors } from '../forms';
 import { notFound } from '../errors';
 import { fetchPage } from '../paging';
-import { doneMessage, FormRefused, institutionOf, listParams, renderList, typedValues } from '../trainingBase';
-import { isUniqueViolation } from '../../db/trainingBase';
+import { doneMessage, FormRefused, institutionOf, listParams, renderList, typedValues } from '../baseData';
+import { isUniqueViolation } from '../../db/baseData';
 import { audit } from '../../db/audit';
 import {
   deletePlatform, findPlatform, insertPlatform, platformNameTaken, platformsQuery, platformUse, rotateAccessKey, setPlatformEnabled,
@@ -17,7 +17,7 @@ const NAME_TAKEN = '本机构已有同名网授平台';
 const BASE = '/connections/platforms';
 
 /** 培训对接管理 — 网授平台: online systems whose outcomes come in by import or push. */
-export function registerPlatforms(r: SecureRouter, deps: AppDeps) {
+export function registerOnlinePlatforms(r: SecureRouter, deps: AppDeps) {
   const { db } = deps;
 
   async function load(req: Request): Promise<OnlinePlatform> {
