@@ -15,8 +15,8 @@ import { createApp } from '../web/app';
 import { silentLogger } from '../app/logger';
 import type { AppDeps } from '../app/deps';
 import type { Db } from '../db/knex';
-import { Agent } from '../test/helpers/agent';
-import { createInstitution, login, makePhone } from '../test/helpers/fixtures';
+import { Agent } from './fixtures/agent';
+import { createInstitution, login, makePhone } from './fixtures/people';
 
 /**
  * What bench:import and bench:export share: a fresh bench database on the machine's

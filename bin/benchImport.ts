@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import ExcelJS from 'exceljs';
 import { benchEnv, closeBench, lastBreakdown, peakBreakdown, startWorkerChild, workerMain, type Bench } from './benchCommon';
-import { makePhone } from '../test/helpers/fixtures';
-import { nthId } from '../test/helpers/imports';
+import { makePhone } from './fixtures/people';
+import { nthId } from './fixtures/ids';
 
 /**
  * npm run bench:import — a 100,000-row 班级人员 file through the real path (HTTP upload →

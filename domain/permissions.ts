@@ -95,3 +95,9 @@ export function permissionsFor(input: {
   }
   return out;
 }
+
+/**
+ * 'public': anyone, signed in or not. 'signed_in': any signed-in user (own account pages).
+ * Everything else names a permission from the catalogue.
+ */
+export type Guard = Permission | 'public' | 'signed_in';

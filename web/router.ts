@@ -1,12 +1,9 @@
 import { Router, type RequestHandler } from 'express';
-import type { Permission } from '../domain/permissions';
+import type { Guard } from '../domain/permissions';
 import { requireGuard } from './auth/guard';
 
-/**
- * 'public': anyone, signed in or not. 'signed_in': any signed-in user (own account pages).
- * Everything else names a permission from the catalogue.
- */
-export type Guard = Permission | 'public' | 'signed_in';
+export type { Guard };
+
 
 export interface RouteInfo {
   method: 'get' | 'post' | 'put' | 'delete';

@@ -8,19 +8,7 @@ import { rotateAccessKey } from '../../db/connections';
 
 export const thisYear = () => Number(new Date().toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
 
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-/** A valid ID number with a given 3-digit sequence and birth date, so tests can make many distinct ones. */
-export function idFor(n: number, birth = '19900101', region = '350102'): string {
-  const body = `${region}${birth}${String(n % 1000).padStart(3, '0')}`;
-  const sum = W.reduce((s, w, i) => s + w * Number(body[i]), 0);
-  return body + '10X98765432'[sum % 11];
-}
-/** Distinct valid IDs for i = 0..N (birth dates walk the calendar). */
-export function nthId(i: number): string {
-  const d = new Date(Date.UTC(1960, 0, 1) + Math.floor(i / 1000) * 86400000);
-  const birth = d.toISOString().slice(0, 10).replace(/-/g, '');
-  return idFor(i % 1000, birth);
-}
+export { idFor, nthId } from '../../bin/fixtures/ids';
 export const badCheckDigit = (id: string) => id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
 
 export async function institutionWithClasses(db: Db) {

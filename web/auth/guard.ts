@@ -1,6 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Guard } from '../router';
-import type { Permission } from '../../domain/permissions';
+import type { Guard, Permission } from '../../domain/permissions';
 
 export function requireGuard(guard: Guard): RequestHandler {
   return (req, res, next) => {
