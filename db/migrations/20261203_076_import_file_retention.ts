@@ -13,5 +13,12 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('import_jobs', (t) => t.dropColumn('files_expired_at'));
+  // The upload of an expired job is gone for good: file_id cannot be required again while
+  // such jobs exist, and inventing a file would be worse than refusing the rollback.
+  const expired = await knex('import_jobs').whereNull('file_id').first('id');
+  if (expired) throw new Error('import_jobs holds jobs whose files expired: file_id cannot be made NOT NULL again');
+  await knex.schema.alterTable('import_jobs', (t) => {
+    t.dropColumn('files_expired_at');
+    t.uuid('file_id').notNullable().alter();
+  });
 }
