@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
 import { temporal } from '@temporalio/proto';
 
 /**
@@ -26,5 +27,19 @@ describe('class declaration histories replay', () => {
   it.each(files)('%s replays without nondeterminism', async (file) => {
     const history = temporal.api.history.v1.History.fromObject(JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')));
     await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! } }, history, `replay-${file}`);
+  });
+
+    it('fails to replay every one of them on a changed copy of the workflows', async () => {
+    const quiet = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} };
+    const bundle = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, 'reorderedJobs/index.ts'), logger: quiet as never });
+    const histories = (async function* () {
+      for (const f of files) yield { workflowId: f, history: temporal.api.history.v1.History.fromObject(JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8'))) };
+    })();
+    let n = 0;
+    for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+      expect({ file: r.workflowId, violation: r.error instanceof DeterminismViolationError }).toEqual({ file: r.workflowId, violation: true });
+      n++;
+    }
+    expect(n).toBe(files.length);
   });
 });
