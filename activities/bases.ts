@@ -2,6 +2,7 @@ import type { AppDeps } from '../app/deps';
 import type { ReviewStatus } from '../workflows/messages/review';
 import { audit } from '../db/audit';
 import { annualReviewWorkflowId } from '../workflows/messages/annualReview';
+import * as reviewItems from '../db/reviewItems';
 
 /**
  * Side effects of `base-application:<institutionId>`. Each writes a target state guarded
@@ -118,9 +119,7 @@ export function createBaseActivities(deps: AppDeps) {
           await trx('institutions').where({ id: i.institutionId }).update({ is_base: false, updated_at: now });
           if (open.length) {
             await trx('annual_reviews').whereIn('id', open.map((o) => o.id)).update({ status: 'cancelled', updated_at: now });
-            await trx('review_items')
-              .where({ kind: 'annual_review', institution_id: i.institutionId, status: 'pending' })
-              .update({ status: 'withdrawn', decided_at: now, decided_by: i.userId, reason: '基地资格已撤销' });
+            await reviewItems.withdrawPendingAnnualReviews(trx, i.institutionId, { at: now, by: i.userId, reason: '基地资格已撤销' });
           }
           await audit(trx, {
             event: 'base_revoked',

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../app/deps';
 import type { ReviewKind } from '../workflows/messages/review';
 import { audit } from '../db/audit';
+import * as reviewItems from '../db/reviewItems';
 
 const KIND_LABELS: Record<ReviewKind, string> = {
   institution: '继续教育机构申请',
@@ -27,24 +28,11 @@ export function createReviewActivities(deps: AppDeps) {
   const { db } = deps;
   return {
     async openReviewRound(i: ReviewItemInput): Promise<void> {
-      await db('review_items')
-        .insert({
-          kind: i.kind,
-          workflow_id: i.workflowId,
-          round: i.round,
-          subject_id: i.subjectId,
-          institution_id: i.institutionId,
-          org_id: i.orgId,
-          title: i.title,
-          status: 'pending',
-          submitted_at: deps.clock.now(),
-        })
-        .onConflict(['workflow_id', 'round'])
-        .ignore();
+      await reviewItems.openRound(db, { ...i, submittedAt: deps.clock.now() });
     },
 
     async markReviewOverdue(i: { workflowId: string; round: number }): Promise<void> {
-      await db('review_items').where({ workflow_id: i.workflowId, round: i.round, status: 'pending' }).update({ overdue: true });
+      await reviewItems.markOverdue(db, i.workflowId, i.round);
     },
 
     /** Decision row and audit entry in one transaction: both or neither, once. */
@@ -52,11 +40,15 @@ export function createReviewActivities(deps: AppDeps) {
       i: ReviewItemInput & { status: 'approved' | 'rejected' | 'withdrawn'; userId: number; reason: string | null },
     ): Promise<void> {
       await db.transaction(async (trx) => {
-        const updated = await trx('review_items')
-          .where({ workflow_id: i.workflowId, round: i.round, status: 'pending' })
-          .update({ status: i.status, decided_at: deps.clock.now(), decided_by: i.userId, reason: i.reason })
-          .returning('id');
-        if (updated.length === 0) return;
+        const closed = await reviewItems.closeRound(trx, {
+          workflowId: i.workflowId,
+          round: i.round,
+          status: i.status,
+          decidedAt: deps.clock.now(),
+          decidedBy: i.userId,
+          reason: i.reason,
+        });
+        if (!closed) return;
         const user = await trx('users').where({ id: i.userId }).first('org_id', 'institution_id');
         await audit(trx, {
           event: i.status === 'withdrawn' ? 'review_withdraw' : 'review_decision',

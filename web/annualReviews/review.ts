@@ -11,6 +11,7 @@ import { GRADE_LABELS, GRADES } from '../../domain/grades';
 import { annualReviewWorkflowId } from '../../workflows/messages/annualReview';
 import { sendListed } from '../attachments';
 import { gradeSchema, returnSchema } from './form';
+import * as reviewItems from '../../db/reviewItems';
 
 /**
  * 年审报告审核 for a reviewer: the reports of their bureau's bases by year and status
@@ -54,22 +55,14 @@ export function registerAnnualReviewGrading(r: SecureRouter, deps: AppDeps) {
   }
 
   const pendingItemOf = (a: { institution_id: number; year: number; org_id: number }) =>
-    deps.db('review_items')
-      .where({ workflow_id: annualReviewWorkflowId(a.institution_id, a.year), org_id: a.org_id, status: 'pending' })
-      .orderBy('round', 'desc')
-      .first('id', 'workflow_id', 'round', 'institution_id', 'overdue');
+    reviewItems.pendingRoundFor(deps.db, annualReviewWorkflowId(a.institution_id, a.year), a.org_id);
 
   async function renderDetail(req: Request, res: Response, o: { errors?: FieldErrors; values?: Record<string, unknown>; problem?: string; status?: number } = {}) {
     const a = await load(req);
     const [files, item, history] = await Promise.all([
       filesOf(deps.db, a.id),
       pendingItemOf(a),
-      deps.db('review_items as r')
-        .leftJoin('users as u', 'u.id', 'r.decided_by')
-        .where({ 'r.workflow_id': annualReviewWorkflowId(a.institution_id, a.year) })
-        .orderBy('r.round', 'desc')
-        .limit(20)
-        .select('r.round', 'r.status', 'r.submitted_at', 'r.decided_at', 'r.reason', 'u.name as decided_by_name'),
+      reviewItems.roundsWithDecider(deps.db, annualReviewWorkflowId(a.institution_id, a.year)),
     ]);
     res.status(o.status ?? 200).render('annualReviews/review_detail.njk', {
       a,

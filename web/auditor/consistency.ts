@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app/deps';
 import { reviewStateQuery, type ReviewState } from '../../workflows/messages/review';
 import { reviewSubject } from '../review/subjects';
 import '../review/institutionSubject';
+import * as reviewItems from '../../db/reviewItems';
 
 /**
  * Compares each open workflow's own review state (the reviewState query) with what
@@ -39,7 +40,7 @@ async function problemsOf(deps: AppDeps, workflowId: string): Promise<string[] |
     return [`${QUERY_FAILED}:${msg}`];
   }
   if (state.round === 0) return [];
-  const item = await deps.db('review_items').where({ workflow_id: workflowId, round: state.round }).first();
+  const item = await reviewItems.findRound(deps.db, workflowId, state.round);
   if (!item) return [`流程处于第 ${state.round} 轮,数据库中没有该轮的审核事项`];
   const problems: string[] = [];
   if (item.status !== state.status) problems.push(`审核状态:流程为 ${state.status},数据库为 ${item.status}`);

@@ -16,6 +16,7 @@ import { GRADE_LABELS } from '../../domain/grades';
 import { revokeBaseUpdate, keepBaseUpdate } from '../../workflows/messages/baseApplication';
 import { sendListed } from '../attachments';
 import type { Actor } from '../../workflows/messages/review';
+import * as reviewItems from '../../db/reviewItems';
 
 /**
  * 基地管理 for a reviewer of an HR bureau: the bases and applications of their own
@@ -85,11 +86,7 @@ export function registerBaseReview(r: SecureRouter, deps: AppDeps) {
     });
   }
 
-  const pendingItemOf = (workflowId: string, orgId: number) =>
-    deps.db('review_items')
-      .where({ workflow_id: workflowId, org_id: orgId, status: 'pending' })
-      .orderBy('round', 'desc')
-      .first('id', 'workflow_id', 'round', 'institution_id', 'overdue');
+  const pendingItemOf = (workflowId: string, orgId: number) => reviewItems.pendingRoundFor(deps.db, workflowId, orgId);
 
   r.get('/bases/review/:id', 'review.view', (req, res) => renderDetail(req, res));
 

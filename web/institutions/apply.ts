@@ -16,6 +16,7 @@ import type { institutionApplication } from '../../workflows/institutionApplicat
 import { REGION_OPTIONS, SUBJECT_OPTIONS, TYPE_OPTIONS, applicationSchema, formValues, valuesOf } from './form';
 import { checkAttachments, storeAttachments } from './attachments';
 import { receiveAttachments, type CheckedFile } from '../attachments';
+import * as reviewItems from '../../db/reviewItems';
 
 /**
  * 申请继续教育机构 (manual 三): the form, 确认提交 (institution row + workflow), the
@@ -161,7 +162,7 @@ export function registerApplication(r: SecureRouter, deps: AppDeps) {
       res.set('HX-Redirect', '/profile?approved=1');
       return res.status(204).end();
     }
-    const latest = await deps.db('review_items').where({ workflow_id: applicationWorkflowId(inst.id) }).orderBy('round', 'desc').first('round', 'overdue');
+    const latest = await reviewItems.latestRound(deps.db, applicationWorkflowId(inst.id));
     const now = `${inst.status}:${latest?.round ?? 0}:${latest?.overdue ? 1 : 0}`;
     if (now !== String(req.query.seen ?? '')) res.set('HX-Refresh', 'true');
     res.status(wantsFragment(req) ? 204 : 200).end();

@@ -4,6 +4,7 @@ import { sendUpdate } from '../workflows';
 import { audit } from '../../db/audit';
 import { decideUpdate, Refusal, type ReviewState } from '../../workflows/messages/review';
 import { reviewSubject, toReviewItem } from './subjects';
+import * as reviewItems from '../../db/reviewItems';
 
 export const decisionSchema = z
   .object({
@@ -44,7 +45,7 @@ export async function decide(
   ip: string | undefined,
 ): Promise<DecisionOutcome> {
   // Read before the decision goes out: once it is in, the applicant may amend the subject.
-  const full = item.kind ? item : await deps.db('review_items').where({ id: item.id }).first();
+  const full = item.kind ? item : await reviewItems.findById(deps.db, item.id);
   const subject = reviewSubject(full.kind);
   const seen = subject ? await subject.loadDetail(deps, toReviewItem(full)) : null;
   const sent = await sendUpdate(deps, item.workflow_id, decideUpdate, {
@@ -57,7 +58,7 @@ export async function decide(
   if (sent.ok) {
     if (seen) {
       const kept = subject!.snapshot ? subject!.snapshot(seen) : seen;
-      await deps.db('review_items').where({ id: item.id }).whereNull('snapshot').update({ snapshot: JSON.stringify(kept) });
+      await reviewItems.keepSnapshot(deps.db, item.id, kept);
     }
     return { ok: true, state: sent.result };
   }
